@@ -1,4 +1,4 @@
-// The one test command: typecheck, unit tests (vitest, node), build, browser tests (Playwright,
+// The one test command: typecheck, build, unit tests (vitest, node), browser tests (Playwright,
 // real Chromium). Ends with a single summary line `N passed, N failed` over every test that ran.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -23,6 +23,9 @@ function readJson(path) {
 if (step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'])) passed++;
 else { failed++; problems.push('typecheck'); }
 
+// Build before the unit tests: the package-contents test inspects what `npm pack` would ship.
+if (!step('build', 'node', ['scripts/build.mjs'])) { failed++; problems.push('build'); }
+
 const unitOk = step('unit', 'npx', ['vitest', 'run', '--config', 'vitest.config.ts']);
 const unit = readJson(`${out}/vitest.json`);
 if (unit) {
@@ -31,7 +34,6 @@ if (unit) {
 }
 if (!unitOk && (!unit || unit.numFailedTests === 0)) { failed++; problems.push('unit runner'); }
 
-if (!step('build', 'node', ['scripts/build.mjs'])) { failed++; problems.push('build'); }
 
 const browserOk = step('browser', 'npx', ['playwright', 'test', '--config', 'tests/browser/playwright.config.ts']);
 const browser = readJson(`${out}/playwright.json`);
