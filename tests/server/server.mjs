@@ -35,7 +35,27 @@ const MOUNTS = [
   ['/', ROOT],
 ];
 
+/**
+ * Hub layout, so model loading is tested against the same URLs as huggingface.co (host = origin + '/hub'):
+ * /hub/{org}/{name}/resolve/{revision}/{file} → models/{name}/{file}, else tests/fixtures/models/{name}/{file}.
+ */
+const HUB = /^\/hub\/[^/]+\/([^/]+)\/resolve\/[^/]+\/(.+)$/;
+
+function resolveHub(pathname) {
+  const m = HUB.exec(pathname);
+  if (!m) return undefined;
+  for (const dir of ['models', 'tests/fixtures/models']) {
+    const full = resolvePath(`/${dir}/${m[1]}/${m[2]}`);
+    try {
+      if (full && statSync(full).isFile()) return full;
+    } catch {}
+  }
+  return null;
+}
+
 function resolvePath(pathname) {
+  const hub = resolveHub(pathname);
+  if (hub !== undefined) return hub;
   for (const [prefix, dir] of MOUNTS) {
     if (!pathname.startsWith(prefix)) continue;
     const rel = decodeURIComponent(pathname.slice(prefix.length));
