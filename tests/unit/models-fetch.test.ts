@@ -26,7 +26,7 @@ function fakeServer(files: Record<string, Uint8Array>, plan: Record<string, Beha
       start(c) {
         if (how === 'corrupt') {
           const copy = body.slice();
-          copy[half] ^= 0xff;
+          copy[half] = copy[half]! ^ 0xff;
           c.enqueue(copy.subarray(0, half));
           c.enqueue(copy.subarray(half));
           c.close();
