@@ -2,3 +2,10 @@
 export const VERSION = '0.1.0';
 export { OmniEmbedError } from './errors';
 export { loadModel, loadModelFiles, loadJson, resolveModelFiles, fetchModelFile, listCachedModels, deleteCachedModel, clearModelCache, CacheApiModelCache, MemoryModelCache, defaultModelCache, ModelLoadError, ModelNotFoundError, ModelHttpError, NetworkError, IntegrityError, QuotaExceededError, CacheError, ModelSourceError, DTYPE_SUFFIX, type Dtype, type ModelSource, type ModelPreset, type ModelFileRef, type ModelManifest, type ModelCache, type CachedFileMeta, type CachedModel, type LoadModelOptions, type LoadProgress, type FetchModelFileOptions, type FileProgress } from './models';
+export { createEmbedder, type EmbedderOptions } from './api/create-embedder';
+export { Embedder, type EmbedOptions, type Embedding, type EmbedderInfo, type EmbedderEvents } from './api/embedder';
+export { InvalidInputError, InvalidOptionError, EmbedError } from './api/errors';
+export type { EmbedInput, ImageInput, AudioInput, VideoInput, OmniItem } from './api/inputs';
+export { PRESETS, HUB_PRESETS, OMNI_TINY, findPreset } from './presets/catalog';
+export { MODALITIES, type Modality, type ModelSpec } from './presets/spec';
+export type { DeviceRequest, Device } from './engine/backend';

@@ -1,0 +1,69 @@
+import type { AudioWiring } from '../../presets/spec';
+import type { AudioPayload } from '../payload';
+import { LogMelExtractor, type AudioFeatureConfig } from '../preprocess/audio-features';
+import { resample } from '../preprocess/resample';
+import { floatTensor, tensorData, type GraphSession } from '../session';
+import { meanOf, splitRows } from '../pooling';
+import { inSlices, splitTokens, type Encoded } from './encoder';
+import { OmniEmbedError } from '../../errors';
+
+const BATCH = 8;
+
+export class AudioInputError extends OmniEmbedError {
+  constructor(message: string) {
+    super('invalid_audio', message);
+  }
+}
+
+/**
+ * Clips up to the model's window (10 s for CLAP-style models) are embedded whole (repeat-padded);
+ * longer clips are cut into windows whose embeddings are mean-pooled into one vector and one token.
+ */
+export class AudioEncoder {
+  readonly features: LogMelExtractor;
+
+  constructor(
+    private readonly session: () => Promise<GraphSession>,
+    readonly config: AudioFeatureConfig,
+    private readonly wiring: AudioWiring,
+    private readonly dims: number,
+  ) {
+    this.features = new LogMelExtractor(config);
+  }
+
+  chunks(audio: AudioPayload): Float32Array[] {
+    const { samples, sampleRate } = audio;
+    if (!(samples instanceof Float32Array) || samples.length === 0) throw new AudioInputError('audio has no samples');
+    if (samples.some((v) => !Number.isFinite(v))) throw new AudioInputError('audio samples contain NaN or Infinity');
+    const pcm = resample(samples, sampleRate, this.config.sampling_rate);
+    const window = this.features.maxSamples;
+    const out: Float32Array[] = [];
+    for (let start = 0; start < pcm.length; start += window) out.push(pcm.subarray(start, start + window));
+    // A sliver under a tenth of the window carries too little to count as its own chunk.
+    if (out.length > 1 && out[out.length - 1]!.length < window / 10) out.pop();
+    return out;
+  }
+
+  async encode(clips: AudioPayload[]): Promise<Encoded> {
+    const owner: number[] = [];
+    const pieces: Float32Array[] = [];
+    clips.forEach((clip, i) => {
+      for (const c of this.chunks(clip)) { pieces.push(c); owner.push(i); }
+    });
+    const perChunk = await inSlices(pieces, BATCH, async (slice) => {
+      const feats = slice.map((s) => this.features.extract(s));
+      const { frames, melBins } = feats[0]!;
+      const input = new Float32Array(slice.length * frames * melBins);
+      feats.forEach((f, i) => input.set(f.data, i * frames * melBins));
+      const outputs = [this.wiring.output, ...(this.wiring.tokens ? [this.wiring.tokens] : [])];
+      const session = await this.session();
+      const result = await session.run({ [this.wiring.input]: floatTensor(input, [slice.length, 1, frames, melBins]) }, outputs);
+      const embeds = splitRows(tensorData(result[this.wiring.output], this.wiring.output), slice.length, this.dims);
+      if (!this.wiring.tokens) return { embeds };
+      const t = result[this.wiring.tokens]!;
+      return { embeds, tokens: splitTokens(tensorData(t, this.wiring.tokens), slice.length, t.dims[1]!, t.dims[2]!) };
+    });
+    const group = (rows: Float32Array[]) => clips.map((_, i) => meanOf(rows.filter((_, j) => owner[j] === i)));
+    return perChunk.tokens ? { embeds: group(perChunk.embeds), tokens: group(perChunk.tokens) } : { embeds: group(perChunk.embeds) };
+  }
+}

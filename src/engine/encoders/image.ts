@@ -1,0 +1,44 @@
+import type { ImageWiring } from '../../presets/spec';
+import type { ImagePayload } from '../payload';
+import { preprocessImage, type ImageProcessorConfig } from '../preprocess/image';
+import { floatTensor, tensorData, type GraphSession } from '../session';
+import { splitRows } from '../pooling';
+import { inSlices, splitTokens, type Encoded } from './encoder';
+
+const BATCH = 8;
+
+/** Stacks CHW tensors of equal size into one [n, 3, h, w] buffer. */
+export function stack(tensors: { data: Float32Array }[]): Float32Array {
+  const size = tensors[0]?.data.length ?? 0;
+  const out = new Float32Array(size * tensors.length);
+  tensors.forEach((t, i) => out.set(t.data, i * size));
+  return out;
+}
+
+export class ImageEncoder {
+  constructor(
+    private readonly session: () => Promise<GraphSession>,
+    private readonly config: ImageProcessorConfig,
+    private readonly wiring: ImageWiring,
+    private readonly dims: number,
+  ) {}
+
+  pixelValues(image: ImagePayload): ReturnType<typeof preprocessImage> {
+    return preprocessImage(image, this.config);
+  }
+
+  encode(images: ImagePayload[]): Promise<Encoded> {
+    return inSlices(images, BATCH, async (slice) => {
+      const tensors = [];
+      for (const image of slice) tensors.push(await this.pixelValues(image));
+      const { height, width } = tensors[0]!;
+      const outputs = [this.wiring.output, ...(this.wiring.tokens ? [this.wiring.tokens] : [])];
+      const session = await this.session();
+      const result = await session.run({ [this.wiring.input]: floatTensor(stack(tensors), [slice.length, 3, height, width]) }, outputs);
+      const embeds = splitRows(tensorData(result[this.wiring.output], this.wiring.output), slice.length, this.dims);
+      if (!this.wiring.tokens) return { embeds };
+      const t = result[this.wiring.tokens]!;
+      return { embeds, tokens: splitTokens(tensorData(t, this.wiring.tokens), slice.length, t.dims[1]!, t.dims[2]!) };
+    });
+  }
+}

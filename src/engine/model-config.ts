@@ -1,0 +1,28 @@
+// The few facts the engine needs from a model's config.json / tokenizer_config.json, read the
+// same way for omni-tiny and for CLIP-family hub repos (whose text settings sit in text_config).
+
+export interface ModelFacts {
+  maxTextLength: number;
+  padTokenId: number;
+  /** Token width the fusion graph takes (omni models only). */
+  hiddenSize?: number;
+  instructions?: { query: string; target: string };
+}
+
+type Json = Record<string, unknown>;
+
+function num(...candidates: unknown[]): number | undefined {
+  for (const c of candidates) if (typeof c === 'number' && Number.isFinite(c)) return c;
+  return undefined;
+}
+
+export function readModelFacts(config: Json, tokenizerConfig: Json): ModelFacts {
+  const text = (config.text_config ?? {}) as Json;
+  // tokenizer_config often says 1e30 for "unbounded": the position table is the real limit.
+  const tokLimit = num(tokenizerConfig.model_max_length);
+  const maxTextLength = num(config.max_position_embeddings, text.max_position_embeddings, tokLimit !== undefined && tokLimit < 1e6 ? tokLimit : undefined) ?? 512;
+  const padTokenId = num(config.pad_token_id, text.pad_token_id) ?? 0;
+  const instructions = config.instructions as ModelFacts['instructions'];
+  const hiddenSize = num(config.hidden_size, config.fusion_hidden_size);
+  return { maxTextLength, padTokenId, ...(hiddenSize ? { hiddenSize } : {}), ...(instructions ? { instructions } : {}) };
+}

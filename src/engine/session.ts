@@ -1,0 +1,96 @@
+// One onnxruntime-web InferenceSession per graph, created once per worker and reused.
+
+import * as ort from 'onnxruntime-web/webgpu';
+import { OmniEmbedError } from '../errors';
+import type { Device } from './backend';
+
+export class SessionError extends OmniEmbedError {
+  constructor(message: string, cause?: unknown) {
+    super('session_failed', message, { cause });
+  }
+}
+
+export interface RuntimeOptions {
+  /** Folder (URL) holding ORT's ort-wasm-simd-threaded.asyncify.{mjs,wasm}; default: beside ORT itself. */
+  wasmPaths?: string;
+  numThreads?: number;
+}
+
+let configured = false;
+
+/** ORT's env is global per worker: set it once, before the first session. */
+export function configureRuntime(options: RuntimeOptions): void {
+  if (configured) return;
+  configured = true;
+  if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
+  // Without cross-origin isolation ORT silently stays single-threaded; say what we asked for.
+  const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
+  ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? (options.numThreads ?? Math.max(1, Math.min(4, cores))) : 1;
+  ort.env.wasm.proxy = false;
+  ort.env.logLevel = 'error';
+}
+
+export type Feeds = Record<string, ort.Tensor>;
+
+export class GraphSession {
+  private constructor(
+    readonly name: string,
+    readonly device: Device,
+    private readonly session: ort.InferenceSession,
+  ) {}
+
+  static async create(name: string, bytes: Uint8Array, device: Device): Promise<GraphSession> {
+    try {
+      const session = await ort.InferenceSession.create(bytes, {
+        // A single EP: a graph that cannot run on WebGPU must fail loudly, not hide on the CPU.
+        executionProviders: [device],
+        graphOptimizationLevel: 'all',
+      });
+      return new GraphSession(name, device, session);
+    } catch (err) {
+      throw new SessionError(`could not create the ${device} session for ${name}: ${String((err as Error)?.message ?? err)}`, err);
+    }
+  }
+
+  get inputNames(): readonly string[] {
+    return this.session.inputNames;
+  }
+
+  get outputNames(): readonly string[] {
+    return this.session.outputNames;
+  }
+
+  async run(feeds: Feeds, outputs?: string[]): Promise<Record<string, ort.Tensor>> {
+    try {
+      return await (outputs ? this.session.run(feeds, outputs) : this.session.run(feeds));
+    } catch (err) {
+      throw new SessionError(`${this.name} failed to run on ${this.device}: ${String((err as Error)?.message ?? err)}`, err);
+    }
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+export function floatTensor(data: Float32Array, dims: number[]): ort.Tensor {
+  return new ort.Tensor('float32', data, dims);
+}
+
+export function int64Tensor(data: BigInt64Array, dims: number[]): ort.Tensor {
+  return new ort.Tensor('int64', data, dims);
+}
+
+export function tensorData(t: ort.Tensor | undefined, name: string): Float32Array {
+  if (!t) throw new SessionError(`graph output ${name} is missing`);
+  return t.data as Float32Array;
+}
+
+/** GPUDevice ORT created for the WebGPU EP, if any: used to watch for device loss and to free it. */
+export async function webgpuDevice(): Promise<GPUDevice | undefined> {
+  try {
+    return (await ort.env.webgpu?.device) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
