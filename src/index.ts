@@ -9,3 +9,4 @@ export type { EmbedInput, ImageInput, AudioInput, VideoInput, OmniItem } from '.
 export { PRESETS, HUB_PRESETS, OMNI_TINY, findPreset } from './presets/catalog';
 export { MODALITIES, type Modality, type ModelSpec } from './presets/spec';
 export type { DeviceRequest, Device } from './engine/backend';
+export * from './index/index';
