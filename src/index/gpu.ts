@@ -75,11 +75,12 @@ export class GpuScanner {
     readonly device: GPUDevice,
     private readonly store: VectorStore,
     private readonly ownsDevice: boolean,
+    shardBytes?: number,
   ) {
     if (store.format === 'binary') throw new IndexError('index/invalid-options', 'binary storage is scanned on the CPU');
     const int8 = store.format === 'int8';
     this.rowBytes = int8 ? store.stride : store.stride * 4;
-    const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize, 256 * 1024 * 1024);
+    const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize, shardBytes ?? 256 * 1024 * 1024);
     this.shardSlots = Math.max(SEGMENT, Math.floor(limit / this.rowBytes / SEGMENT) * SEGMENT);
     const code = commonWgsl + '\n' + (int8 ? int8Wgsl : f32Wgsl);
     this.pipeline = device.createComputePipeline({

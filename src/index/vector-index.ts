@@ -142,7 +142,7 @@ export class VectorIndex<M extends Json = Json> {
       if (this.device === 'gpu') throw new IndexError('index/gpu-unavailable', 'device "gpu" asked for, but WebGPU has no adapter/device here');
       return null;
     }
-    this.gpu = new GpuScanner(device, this.store, owns);
+    this.gpu = new GpuScanner(device, this.store, owns, this.options.gpuShardBytes);
     return this.gpu;
   }
 
