@@ -30,7 +30,11 @@ export interface FetchModelFileOptions {
   retries?: number;
   /** First backoff delay; doubled on every retry (±20% jitter), capped at 10 s. Default 300 ms. */
   retryDelayMs?: number;
-  /** Check size/sha256 of cached entries before use (default true; only when the ref declares them). */
+  /**
+   * Check the sha256 of cached entries before use (default true, when the ref declares one). The
+   * size is always checked. `false` skips hashing on cache hits (saves ~1 s per GB) and trusts that
+   * entries were verified when stored.
+   */
   verifyCached?: boolean;
   /** Model id stored with the cache entry (how listCachedModels groups files). */
   model?: string;
@@ -45,9 +49,9 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 }
 
 /** Returns the IntegrityError for bytes that do not match the ref's declared size/sha256, else undefined. */
-export async function checkIntegrity(ref: ModelFileRef, bytes: Uint8Array, source: 'download' | 'cache'): Promise<IntegrityError | undefined> {
+export async function checkIntegrity(ref: ModelFileRef, bytes: Uint8Array, source: 'download' | 'cache', hash = true): Promise<IntegrityError | undefined> {
   if (ref.size !== undefined && bytes.byteLength !== ref.size) return new IntegrityError(ref.url, 'size', String(ref.size), String(bytes.byteLength), source);
-  if (ref.sha256 && typeof crypto !== 'undefined' && crypto.subtle) {
+  if (hash && ref.sha256 && typeof crypto !== 'undefined' && crypto.subtle) {
     const actual = await sha256Hex(bytes);
     if (actual !== ref.sha256.toLowerCase()) return new IntegrityError(ref.url, 'sha256', ref.sha256.toLowerCase(), actual, source);
   }
@@ -176,7 +180,7 @@ export async function fetchModelFile(ref: ModelFileRef, opts: FetchModelFileOpti
       warn(new CacheError(ref.url, 'read', err));
     }
     if (hit) {
-      const bad = opts.verifyCached === false ? undefined : await checkIntegrity(ref, hit, 'cache');
+      const bad = await checkIntegrity(ref, hit, 'cache', opts.verifyCached !== false);
       if (!bad) {
         opts.onProgress?.({ file, url: ref.url, loaded: hit.byteLength, total: hit.byteLength, fromCache: true, attempt: 0 });
         return hit;

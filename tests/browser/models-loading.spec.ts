@@ -270,6 +270,22 @@ test('a worker loads through the same Cache API storage: the page then loads wit
   expect(await modelRequests(served)).toEqual([]);
 });
 
+test('offline: a cached model still loads; an uncached one fails with NetworkError (offline) naming the file', async ({ served }) => {
+  const warm = await load(served, fixtureArgs({ graphs: ['text_model'] }));
+  expect(warm.error).toBeUndefined();
+  await served.context().setOffline(true);
+  try {
+    const cached = await load(served, fixtureArgs({ graphs: ['text_model'] }));
+    expect(cached.error).toBeUndefined();
+    expect(cached.sha!['onnx/text_model.onnx']).toBe(manifest.files['onnx/text_model.onnx']!.sha256);
+    const uncached = await load(served, fixtureArgs({ graphs: ['text_model'], dtype: 'q4', retries: 1 }));
+    expect(uncached.error).toMatchObject({ name: 'NetworkError', code: 'network_error', reason: 'offline' });
+    expect(uncached.error!.message).toContain('onnx/text_model_q4.onnx');
+  } finally {
+    await served.context().setOffline(false);
+  }
+});
+
 const OMNI_TINY = resolve(ROOT, 'models/omni-tiny/manifest.json');
 test('the reference model omni-tiny loads from the hub-style layout and verifies against its manifest', async ({ served }) => {
   test.skip(!existsSync(OMNI_TINY), 'models/omni-tiny is not there yet');
