@@ -78,7 +78,7 @@ test('dispose() frees the workers and later calls reject with a clear error', as
     await embedder.embed('before');
     const inflight = embedder.embed('queued just before dispose').then(() => 'ok', (e) => e.code);
     await embedder.dispose();
-    const after = await embedder.embed('after').then(() => 'ok', (e) => ({ name: e.name, code: e.code, message: e.message }));
+    const after = await embedder.embed('after').then(() => ({ name: 'none', code: 'none', message: 'resolved' }), (e) => ({ name: e.name, code: e.code, message: e.message }));
     return { inflight: await inflight, after };
   });
   expect(['ok', 'disposed']).toContain(out.inflight);
