@@ -167,8 +167,17 @@ export class Persistence {
       const tx = this.db.transaction(['head', 'chunks'], 'readwrite', { durability: 'strict' });
       const finished = done(tx);
       const cs = tx.objectStore('chunks');
-      let written = 0;
-      for (const c of todo) {
+      // One chunk at a time: each put is issued from the previous one's success callback, so the
+      // structured clone of a big commit is spread over many short tasks instead of one long one.
+      // The head is written last; until the transaction commits, none of it is visible.
+      let i = 0;
+      const putNext = (): void => {
+        if (i >= todo.length) {
+          if (oldChunks > chunks) cs.delete(IDBKeyRange.bound(chunks, oldChunks - 1));
+          tx.objectStore('head').put(head, 'head');
+          return;
+        }
+        const c = todo[i++]!;
         const from = c * CHUNK_SLOTS;
         const to = Math.min(s.size, from + CHUNK_SLOTS);
         const rows = s.sliceRows(from, to);
@@ -178,11 +187,12 @@ export class Persistence {
           planes: {},
         };
         for (const [name, a] of Object.entries(rows) as [keyof Rows, ArrayBufferView][]) rec.planes[name] = a.buffer as ArrayBuffer;
-        const r = cs.put(rec, c);
-        r.onsuccess = () => onWrite?.(++written, todo.length);
-      }
-      if (oldChunks > chunks) cs.delete(IDBKeyRange.bound(chunks, oldChunks - 1));
-      tx.objectStore('head').put(head, 'head');
+        cs.put(rec, c).onsuccess = () => {
+          onWrite?.(i, todo.length);
+          putNext();
+        };
+      };
+      putNext();
       await finished;
     } catch (e) {
       // Nothing was applied: the chunks are still to be written next time.

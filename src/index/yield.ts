@@ -1,7 +1,9 @@
-/** Gives the event loop a turn (scheduler.yield where there is one, else a MessageChannel hop, else a timer). */
+/**
+ * Gives the event loop a turn: a MessageChannel hop (a plain task, so timers, network callbacks,
+ * input and rendering all get to run; scheduler.yield() would put our continuation ahead of other
+ * tasks, which starves the app's timers during a long batch), else a timer.
+ */
 export function yieldToEventLoop(): Promise<void> {
-  const s = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-  if (s && typeof s.yield === 'function') return s.yield();
   if (typeof MessageChannel !== 'undefined') {
     return new Promise((resolve) => {
       const ch = new MessageChannel();
