@@ -44,7 +44,8 @@ function resolveSpec(options: EmbedderOptions): ModelSpec {
   const model = options.model ?? 'omni-tiny';
   const spec = typeof model === 'string' ? findPreset(model) : model;
   if (!spec) throw new OmniEmbedError('unknown_model', `unknown model "${String(model)}"; pass a preset name or a ModelSpec`);
-  if (options.modelUrl) return { ...spec, source: options.modelUrl };
+  // Relative folders resolve against the page: a worker would resolve them against its own script.
+  if (options.modelUrl) return { ...spec, source: new URL(options.modelUrl, globalThis.location?.href).href };
   if (spec === OMNI_TINY || spec.source === OMNI_TINY.source) return { ...spec, source: defaultModelUrl() };
   return spec;
 }
