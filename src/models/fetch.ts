@@ -1,4 +1,4 @@
-import { cacheWriteError, defaultModelCache, type ModelCache } from './cache';
+import { cacheWriteError, defaultModelCache, MemoryModelCache, type ModelCache } from './cache';
 import { CacheError, describe, IntegrityError, ModelHttpError, type ModelLoadError, ModelNotFoundError, NetworkError } from './errors';
 import type { ModelFileRef } from './resolve';
 
@@ -40,6 +40,17 @@ export interface FetchModelFileOptions {
   model?: string;
   /** fetch implementation (tests, custom auth). Default: globalThis.fetch. */
   fetch?: typeof fetch;
+  /**
+   * HTTP cache mode of the download. Default: 'no-store' when a ModelCache keeps the file (so the
+   * browser does not store a second copy of every model on disk), the browser's default otherwise.
+   */
+  httpCache?: RequestCache;
+  /**
+   * Hold a Web Lock per file URL (navigator.locks, shared by the origin's pages and workers) while
+   * checking the cache and downloading, so N workers loading one model download each file once:
+   * the others wait and then read it from the cache. Default true where Web Locks exist and a cache is used.
+   */
+  lock?: boolean;
 }
 
 /** Lowercase hex SHA-256 of bytes (Web Crypto; page and worker alike). */
@@ -86,7 +97,11 @@ async function download(ref: ModelFileRef, opts: FetchModelFileOptions, attempt:
   const file = ref.path || ref.url;
   let res: Response;
   try {
-    res = await fetchFn(ref.url, signal ? { signal } : {});
+    const init: RequestInit = {};
+    if (signal) init.signal = signal;
+    const mode = opts.httpCache ?? (opts.cache !== false && 'caches' in globalThis ? 'no-store' : undefined);
+    if (mode) init.cache = mode;
+    res = await fetchFn(ref.url, init);
   } catch (err) {
     if (signal?.aborted) throw abortReason(signal);
     throw new NetworkError(ref.url, 'offline', describe(err), 0, err);
@@ -168,10 +183,19 @@ async function download(ref: ModelFileRef, opts: FetchModelFileOptions, attempt:
 export async function fetchModelFile(ref: ModelFileRef, opts: FetchModelFileOptions = {}): Promise<Uint8Array> {
   const cache = opts.cache === false ? undefined : (opts.cache ?? defaultModelCache());
   const warn = opts.onWarning ?? ((e: ModelLoadError) => console.warn(`[omni-embed] ${e.message}`));
-  const file = ref.path || ref.url;
   const { signal } = opts;
   if (signal?.aborted) throw abortReason(signal);
+  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+  // A per-realm memory cache gains nothing from a lock other contexts also take.
+  if (cache && !(cache instanceof MemoryModelCache) && opts.lock !== false && typeof locks?.request === 'function') {
+    return locks.request(`omni-embed:model-file:${ref.url}`, signal ? { signal } : {}, () => fetchUnlocked(ref, opts, cache, warn));
+  }
+  return fetchUnlocked(ref, opts, cache, warn);
+}
 
+async function fetchUnlocked(ref: ModelFileRef, opts: FetchModelFileOptions, cache: ModelCache | undefined, warn: (e: ModelLoadError) => void): Promise<Uint8Array> {
+  const file = ref.path || ref.url;
+  const { signal } = opts;
   if (cache) {
     let hit: Uint8Array | undefined;
     try {

@@ -80,6 +80,8 @@ function fetchOptions(opts: LoadModelOptions): FetchModelFileOptions {
   if (opts.retryDelayMs !== undefined) o.retryDelayMs = opts.retryDelayMs;
   if (opts.verifyCached !== undefined) o.verifyCached = opts.verifyCached;
   if (opts.fetch) o.fetch = opts.fetch;
+  if (opts.httpCache !== undefined) o.httpCache = opts.httpCache;
+  if (opts.lock !== undefined) o.lock = opts.lock;
   return o;
 }
 
