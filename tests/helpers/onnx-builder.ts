@@ -50,8 +50,12 @@ class ProtoWriter {
 const FLOAT = 1;
 
 export interface GraphTensor { name: string; dims: number[]; data: Float32Array }
-export interface GraphNode { op: string; inputs: string[]; outputs: string[] }
-export interface GraphIO { name: string; dims: (number | string)[] }
+export interface GraphNode { op: string; inputs: string[]; outputs: string[]; attributes?: Record<string, number | number[]> }
+export interface GraphIO { name: string; dims: (number | string)[]; type?: 'float32' | 'int64' }
+
+const ELEM_TYPE = { float32: 1, int64: 7 } as const;
+const ATTR_INT = 2;
+const ATTR_INTS = 7;
 
 export interface GraphSpec {
   inputs: GraphIO[];
@@ -66,7 +70,7 @@ function valueInfo(w: ProtoWriter, field: number, io: GraphIO): void {
     vi.string(1, io.name);
     vi.message(2, (type) =>
       type.message(1, (tensor) => {
-        tensor.varint(1, FLOAT);
+        tensor.varint(1, ELEM_TYPE[io.type ?? 'float32']);
         tensor.message(2, (shape) => {
           for (const d of io.dims) {
             shape.message(1, (dim) => (typeof d === 'number' ? dim.varint(1, d) : dim.string(2, d)));
@@ -88,6 +92,18 @@ export function buildOnnx(spec: GraphSpec): Uint8Array {
         for (const output of node.outputs) n.string(2, output);
         n.string(3, `${node.op}_${i}`);
         n.string(4, node.op);
+        for (const [name, value] of Object.entries(node.attributes ?? {})) {
+          n.message(5, (a) => {
+            a.string(1, name);
+            if (Array.isArray(value)) {
+              for (const v of value) a.varint(8, v);
+              a.varint(20, ATTR_INTS);
+            } else {
+              a.varint(3, value);
+              a.varint(20, ATTR_INT);
+            }
+          });
+        }
       }),
     );
     graph.string(2, 'test_graph');
