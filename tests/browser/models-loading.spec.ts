@@ -292,15 +292,22 @@ test('offline: a cached model still loads; an uncached one fails with NetworkErr
   }
 });
 
-const OMNI_TINY = resolve(ROOT, 'models/omni-tiny/manifest.json');
-test('the reference model omni-tiny loads from the hub-style layout and verifies against its manifest', async ({ served }) => {
-  test.skip(!existsSync(OMNI_TINY), 'models/omni-tiny is not there yet');
-  const m = JSON.parse(readFileSync(OMNI_TINY, 'utf8')) as { files: Record<string, { size: number; sha256: string }> };
+const OMNI_TINY = resolve(ROOT, 'models/omni-tiny');
+test('the reference model omni-tiny loads from the hub-style layout and from its folder, byte-identical to the files on disk', async ({ served }) => {
+  test.skip(!existsSync(resolve(OMNI_TINY, 'onnx/text_model_q4.onnx')), 'models/omni-tiny is not there yet');
+  const hasManifest = existsSync(resolve(OMNI_TINY, 'manifest.json'));
+  const files = ['config.json', 'tokenizer.json'];
+  const want = Object.fromEntries([...files, 'onnx/text_model_q4.onnx'].map((f) => [f, createHash('sha256').update(readFileSync(resolve(OMNI_TINY, f))).digest('hex')]));
   const origin = new URL(served.url()).origin;
-  const files = ['config.json', 'tokenizer.json'].filter((f) => m.files[f]);
-  const graph = m.files['onnx/text_model_q4.onnx'] ? { graphs: ['text_model'], dtype: 'q4' } : { graphs: ['text_model'], dtype: 'fp32' };
-  const r = await load(served, { source: 'omni-embed/omni-tiny', host: `${origin}/hub`, files, ...graph });
-  expect(r.error).toBeUndefined();
-  for (const [f, h] of Object.entries(r.sha!)) expect(h, f).toBe(m.files[f]!.sha256);
-  expect(r.events.at(-1)!.totalLoaded).toBe(r.events.at(-1)!.totalBytes);
+  await clearServerLog(served);
+  const hub = await load(served, { source: 'omni-embed/omni-tiny', host: `${origin}/hub`, files, graphs: ['text_model'], dtype: 'q4' });
+  expect(hub.error).toBeUndefined();
+  expect(hub.sha).toEqual(want);
+  expect((await modelRequests(served)).every((e) => e.url.startsWith('/hub/omni-embed/omni-tiny/resolve/main/'))).toBe(true);
+  // With a manifest the total is known from the first event; without one it becomes known as Content-Lengths arrive.
+  expect(hub.events[0]!.totalKnown).toBe(hasManifest);
+  expect(hub.events.at(-1)).toMatchObject({ status: 'ready', totalKnown: true });
+  expect(hub.events.at(-1)!.totalLoaded).toBe(hub.events.at(-1)!.totalBytes);
+  const folder = await load(served, { source: '/models/omni-tiny/', files, graphs: ['text_model'], dtype: 'q4' });
+  expect(folder.sha).toEqual(want);
 });
