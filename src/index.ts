@@ -10,3 +10,4 @@ export { PRESETS, HUB_PRESETS, OMNI_TINY, findPreset } from './presets/catalog';
 export { MODALITIES, type Modality, type ModelSpec } from './presets/spec';
 export type { DeviceRequest, Device } from './engine/backend';
 export * from './index/index';
+export * from './recommend/index';
