@@ -88,6 +88,14 @@ export class Embedder {
     return Promise.all(inputs.map((input) => this.embed(input, options)));
   }
 
+  /**
+   * @internal Test hook: destroys each worker's GPUDevice so tests can prove the WASM fallback.
+   * Resolves once every worker has switched (or had no GPU device).
+   */
+  async _simulateDeviceLoss(): Promise<boolean[]> {
+    return Promise.all(this.pool.members.map((m) => m.remote.loseDevice()));
+  }
+
   /** Frees every session, GPU buffer and worker. Later calls reject with code 'disposed'. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
