@@ -48,7 +48,6 @@ function unwrapKey(key: string): string {
 /** Cache API storage (page, dedicated/shared/service workers alike). Only http(s) contexts have `caches`. */
 export class CacheApiModelCache implements ModelCache {
   readonly name: string;
-  #open: Promise<Cache> | undefined;
 
   constructor(name = DEFAULT_CACHE_NAME) {
     this.name = name;
@@ -58,9 +57,10 @@ export class CacheApiModelCache implements ModelCache {
     return typeof (globalThis as { caches?: unknown }).caches === 'object' && (globalThis as { caches?: unknown }).caches !== null;
   }
 
+  // Opened per operation, not kept: after clearModelCache() deletes the cache from another page or
+  // worker, a kept handle would point at the deleted cache and later puts would silently vanish.
   #cache(): Promise<Cache> {
-    this.#open ??= caches.open(this.name);
-    return this.#open;
+    return caches.open(this.name);
   }
 
   async match(url: string): Promise<Uint8Array | undefined> {
@@ -105,7 +105,6 @@ export class CacheApiModelCache implements ModelCache {
   }
 
   async clear(): Promise<void> {
-    this.#open = undefined;
     await caches.delete(this.name);
   }
 }

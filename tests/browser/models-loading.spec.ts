@@ -276,6 +276,32 @@ test('two workers loading one model at once download each file once (Web Lock pe
   expect(await modelRequests(served)).toEqual([]);
 });
 
+test('clearing the cache from the page while a worker keeps its loader: the worker downloads again and its new entries are visible', async ({ served }) => {
+  const result = await served.evaluate(async (args) => {
+    const { lib } = await import('/tests/pages/models-harness.js' as string);
+    const w = new Worker('/tests/pages/models-load.worker.js', { type: 'module' });
+    const ask = () => new Promise<any>((res, rej) => {
+      w.onmessage = (e) => res(e.data);
+      w.onerror = (e) => rej(new Error(e.message));
+      w.postMessage(args);
+    });
+    const first = await ask();
+    await lib.clearModelCache();
+    const cleared = (await lib.listCachedModels()).length;
+    const second = await ask();
+    const listed = await lib.listCachedModels();
+    w.terminate();
+    return { first: first.error ?? null, second: second.error ?? null, cleared, secondFromNetwork: second.events.filter((e: any) => e.status === 'done' && !e.fromCache).length, listed };
+  }, fixtureArgs({ source: new URL(FOLDER, served.url()).href }));
+  expect(result.first).toBeNull();
+  expect(result.second).toBeNull();
+  expect(result.cleared).toBe(0);
+  expect(result.secondFromNetwork).toBe(ALL.length);
+  expect(result.listed).toHaveLength(1);
+  expect(result.listed[0].files).toHaveLength(ALL.length + 1);
+  expect(result.listed[0].totalBytes).toBe(TOTAL + readFileSync(resolve(ROOT, FIXTURE, 'manifest.json')).length);
+});
+
 test('offline: a cached model still loads; an uncached one fails with NetworkError (offline) naming the file', async ({ served }) => {
   const warm = await load(served, fixtureArgs({ graphs: ['text_model'] }));
   expect(warm.error).toBeUndefined();
