@@ -185,12 +185,19 @@ export async function fetchModelFile(ref: ModelFileRef, opts: FetchModelFileOpti
   const warn = opts.onWarning ?? ((e: ModelLoadError) => console.warn(`[omni-embed] ${e.message}`));
   const { signal } = opts;
   if (signal?.aborted) throw abortReason(signal);
+  return withFileLock(ref.url, cache, opts, () => fetchUnlocked(ref, opts, cache, warn));
+}
+
+/**
+ * Runs `fn` holding the origin-wide Web Lock of one file URL, when a shared cache is in use and
+ * Web Locks exist (else runs it directly). A per-realm memory cache gains nothing from a lock.
+ */
+export function withFileLock<T>(url: string, cache: ModelCache | undefined, opts: { lock?: boolean; signal?: AbortSignal }, fn: () => Promise<T>): Promise<T> {
   const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
-  // A per-realm memory cache gains nothing from a lock other contexts also take.
   if (cache && !(cache instanceof MemoryModelCache) && opts.lock !== false && typeof locks?.request === 'function') {
-    return locks.request(`omni-embed:model-file:${ref.url}`, signal ? { signal } : {}, () => fetchUnlocked(ref, opts, cache, warn));
+    return locks.request(`omni-embed:model-file:${url}`, opts.signal ? { signal: opts.signal } : {}, fn) as Promise<T>;
   }
-  return fetchUnlocked(ref, opts, cache, warn);
+  return fn();
 }
 
 async function fetchUnlocked(ref: ModelFileRef, opts: FetchModelFileOptions, cache: ModelCache | undefined, warn: (e: ModelLoadError) => void): Promise<Uint8Array> {

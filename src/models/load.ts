@@ -1,7 +1,7 @@
 import { cacheWriteError, defaultModelCache, type ModelCache } from './cache';
 import type { Dtype } from './dtype';
 import { describe, type ModelLoadError, ModelNotFoundError, ModelSourceError } from './errors';
-import { fetchModelFile, type FetchModelFileOptions, type FileProgress } from './fetch';
+import { fetchModelFile, type FetchModelFileOptions, type FileProgress, withFileLock } from './fetch';
 import { MANIFEST_FILE, type ModelManifest, parseManifest } from './manifest';
 import { fileUrl, type ModelFileRef, type ModelSource, type ResolvedModel, resolveModelBase, resolveModelFiles } from './resolve';
 
@@ -100,6 +100,10 @@ export async function fetchManifest(model: ResolvedModel, opts: Omit<LoadModelOp
   if (model.manifest) return model.manifest;
   const url = fileUrl(model.base, MANIFEST_FILE);
   const cache = cacheOf(opts);
+  return withFileLock(url, cache, opts, () => manifestUnlocked(model, url, cache, opts));
+}
+
+async function manifestUnlocked(model: ResolvedModel, url: string, cache: ModelCache | undefined, opts: Omit<LoadModelOptions, 'files' | 'graphs'>): Promise<ModelManifest | undefined> {
   const common: FetchModelFileOptions = { ...fetchOptions(opts), cache: false, model: model.id };
   let bytes: Uint8Array | undefined;
   if (cache) {
