@@ -103,7 +103,7 @@ export async function fetchManifest(model: ResolvedModel, opts: Omit<LoadModelOp
   return withFileLock(url, cache, opts, () => manifestUnlocked(model, url, cache, opts));
 }
 
-async function manifestUnlocked(model: ResolvedModel, url: string, cache: ModelCache | undefined, opts: Omit<LoadModelOptions, 'files' | 'graphs'>): Promise<ModelManifest | undefined> {
+async function manifestUnlocked(model: ResolvedModel, url: string, cache: ModelCache | undefined, opts: Omit<LoadModelOptions, 'files' | 'graphs'>, retried = false): Promise<ModelManifest | undefined> {
   const common: FetchModelFileOptions = { ...fetchOptions(opts), cache: false, model: model.id };
   let bytes: Uint8Array | undefined;
   if (cache) {
@@ -124,9 +124,18 @@ async function manifestUnlocked(model: ResolvedModel, url: string, cache: ModelC
       return undefined;
     }
   }
-  const json = decodeJson<{ absent?: boolean }>(bytes, url);
-  if (json?.absent === true && !('files' in json)) return undefined;
-  const manifest = parseManifest(json, url);
+  let json: { absent?: boolean } | null;
+  let manifest: ModelManifest | undefined;
+  try {
+    json = decodeJson<{ absent?: boolean } | null>(bytes, url);
+    if (json?.absent === true && !('files' in json)) return undefined;
+    manifest = parseManifest(json, url);
+  } catch (err) {
+    if (fresh || !cache) throw err;
+    // A damaged cached manifest is evicted and asked for again rather than failing every load.
+    await cache.delete(url).catch(() => false);
+    return manifestUnlocked(model, url, retried ? undefined : cache, opts, true);
+  }
   if (fresh && cache) {
     const stored = bytes;
     await cache.put(url, stored, { size: stored.byteLength, path: MANIFEST_FILE, model: model.id }).catch((err: unknown) => {

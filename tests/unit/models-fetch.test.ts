@@ -224,3 +224,18 @@ describe('loadModel', () => {
     expect(err.url).toBe(`${base}onnx/text_model_q4.onnx`);
   });
 });
+
+describe('manifest cache', () => {
+  it('evicts a damaged cached manifest and fetches it again', async () => {
+    const base = 'https://cdn.example/m2/';
+    const config = new TextEncoder().encode('{}');
+    const manifestBytes = new TextEncoder().encode(JSON.stringify({ files: { 'config.json': { size: config.length, sha256: sha(config) } } }));
+    const { fetchFn, calls } = fakeServer({ [`${base}manifest.json`]: manifestBytes, [`${base}config.json`]: config });
+    const cache = new MemoryModelCache();
+    await cache.put(`${base}manifest.json`, new TextEncoder().encode('{"files": garbage'), { size: 17 });
+    const m = await loadModel(base, { files: ['config.json'], cache, fetch: fetchFn, ...opts });
+    expect(m.manifestData?.files['config.json']?.size).toBe(config.length);
+    expect(calls).toEqual([`${base}manifest.json`, `${base}config.json`]);
+    expect(await cache.match(`${base}manifest.json`)).toEqual(manifestBytes);
+  });
+});
