@@ -1,0 +1,231 @@
+"""omni-tiny: a miniature SAIL-style omni-modal encoder (text, image, audio, video, fusion)."""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+H = 128      # token width shared by all modalities (fusion input)
+D = 256      # embedding dim
+FF = 256
+HEADS = 4
+N_IMG_TOK = 4
+N_FRAMES = 8
+MAX_POS = 32
+
+
+def key_bias(mask):
+    """mask [B,N] int/float (1 = keep) -> additive bias [B,1,1,N]."""
+    return ((1.0 - mask.to(torch.float32)) * -10000.0).unsqueeze(1).unsqueeze(2)
+
+
+class Attention(nn.Module):
+    def __init__(self, d=H, h=HEADS):
+        super().__init__()
+        self.h, self.dh = h, d // h
+        self.q = nn.Linear(d, d)
+        self.kv = nn.Linear(d, 2 * d)
+        self.o = nn.Linear(d, d)
+
+    def forward(self, x, ctx, bias=None):
+        B, Nq, Nk = x.shape[0], x.shape[1], ctx.shape[1]
+        q = self.q(x).reshape(B, Nq, self.h, self.dh).transpose(1, 2)
+        kv = self.kv(ctx).reshape(B, Nk, 2, self.h, self.dh)
+        k = kv[:, :, 0].transpose(1, 2)
+        v = kv[:, :, 1].transpose(1, 2)
+        a = torch.matmul(q, k.transpose(2, 3)) * (self.dh ** -0.5)
+        if bias is not None:
+            a = a + bias
+        a = torch.softmax(a, dim=-1)
+        y = torch.matmul(a, v).transpose(1, 2).reshape(B, Nq, self.h * self.dh)
+        return self.o(y)
+
+
+class MLP(nn.Module):
+    def __init__(self, d=H, ff=FF):
+        super().__init__()
+        self.fc1 = nn.Linear(d, ff)
+        self.fc2 = nn.Linear(ff, d)
+
+    def forward(self, x):
+        return self.fc2(F.gelu(self.fc1(x)))
+
+
+class Block(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.ln1 = nn.LayerNorm(H)
+        self.attn = Attention()
+        self.ln2 = nn.LayerNorm(H)
+        self.mlp = MLP()
+
+    def forward(self, x, bias=None):
+        y = self.ln1(x)
+        x = x + self.attn(y, y, bias)
+        return x + self.mlp(self.ln2(x))
+
+
+class Perceiver(nn.Module):
+    """Learnable queries cross-attend to the input tokens, then an MLP."""
+
+    def __init__(self, nq):
+        super().__init__()
+        self.queries = nn.Parameter(torch.randn(1, nq, H) * 0.02)
+        self.lnq = nn.LayerNorm(H)
+        self.lnx = nn.LayerNorm(H)
+        self.attn = Attention()
+        self.ln2 = nn.LayerNorm(H)
+        self.mlp = MLP()
+        self.out = nn.LayerNorm(H)
+
+    def forward(self, x, bias=None):
+        q = self.queries.expand(x.shape[0], -1, -1)
+        q = q + self.attn(self.lnq(q), self.lnx(x), bias)
+        q = q + self.mlp(self.ln2(q))
+        return self.out(q)
+
+
+class Head(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(H, H)
+        self.fc2 = nn.Linear(H, D)
+
+    def forward(self, x):
+        return self.fc2(F.gelu(self.fc1(x)))
+
+
+class TextEncoder(nn.Module):
+    def __init__(self, vocab_size):
+        super().__init__()
+        self.tok = nn.Embedding(vocab_size, H)
+        self.pos = nn.Parameter(torch.randn(MAX_POS, H) * 0.02)
+        self.blocks = nn.ModuleList([Block() for _ in range(2)])
+        self.ln = nn.LayerNorm(H)
+        self.head = Head()
+        self.mtype = nn.Parameter(torch.zeros(1, 1, H))
+
+    def forward(self, input_ids, attention_mask):
+        T = input_ids.shape[1]
+        x = self.tok(input_ids) + self.pos[:T].unsqueeze(0)
+        bias = key_bias(attention_mask)
+        for b in self.blocks:
+            x = b(x, bias)
+        x = self.ln(x)
+        m = attention_mask.to(torch.float32).unsqueeze(-1)
+        pooled = (x * m).sum(1) / m.sum(1).clamp(min=1.0)
+        return self.head(pooled), x + self.mtype
+
+
+class FrameEncoder(nn.Module):
+    """64x64 RGB -> 4 tokens (CNN stem -> 8x8 patch tokens -> transformer block -> perceiver)."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(3, 32, 3, 2, 1)
+        self.c2 = nn.Conv2d(32, 64, 3, 2, 1)
+        self.c3 = nn.Conv2d(64, H, 3, 2, 1)
+        self.pos = nn.Parameter(torch.randn(1, 64, H) * 0.02)
+        self.block = Block()
+        self.perc = Perceiver(N_IMG_TOK)
+
+    def forward(self, x):
+        x = F.gelu(self.c1(x))
+        x = F.gelu(self.c2(x))
+        x = self.c3(x)  # [B,H,8,8]
+        x = x.flatten(2).transpose(1, 2) + self.pos
+        x = self.block(x)
+        return self.perc(x)  # [B,4,H]
+
+
+class VisionModel(nn.Module):
+    def __init__(self, frame):
+        super().__init__()
+        self.frame = frame
+        self.head = Head()
+        self.mtype = nn.Parameter(torch.zeros(1, 1, H))
+
+    def forward(self, pixel_values):
+        t = self.frame(pixel_values)
+        return self.head(t.mean(1)), t + self.mtype
+
+
+class VideoModel(nn.Module):
+    def __init__(self, frame):
+        super().__init__()
+        self.frame = frame
+        self.tpos = nn.Parameter(torch.randn(1, N_FRAMES * N_IMG_TOK, H) * 0.02)
+        self.blocks = nn.ModuleList([Block() for _ in range(2)])
+        self.perc = Perceiver(N_IMG_TOK)
+        self.head = Head()
+        self.mtype = nn.Parameter(torch.zeros(1, 1, H))
+
+    def forward(self, pixel_values):
+        B = pixel_values.shape[0]
+        t = self.frame(pixel_values.reshape(B * N_FRAMES, 3, 64, 64))
+        t = t.reshape(B, N_FRAMES * N_IMG_TOK, H) + self.tpos
+        for b in self.blocks:
+            t = b(t)
+        t = self.perc(t)
+        return self.head(t.mean(1)), t + self.mtype
+
+
+class AudioModel(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv1d(64, H, 5, 2, 2)
+        self.b1 = nn.BatchNorm1d(H)
+        self.c2 = nn.Conv1d(H, H, 5, 2, 2)
+        self.b2 = nn.BatchNorm1d(H)
+        self.c3 = nn.Conv1d(H, H, 5, 2, 2)
+        self.b3 = nn.BatchNorm1d(H)
+        self.c4 = nn.Conv1d(H, H, 3, 1, 1)
+        self.b4 = nn.BatchNorm1d(H)
+        self.blocks = nn.ModuleList([Block() for _ in range(2)])
+        self.perc = Perceiver(1)
+        self.head = Head()
+        self.mtype = nn.Parameter(torch.zeros(1, 1, H))
+
+    def forward(self, input_features):
+        x = input_features[:, 0]  # [B,T,64] dB
+        mx = x.amax(dim=(1, 2), keepdim=True)
+        x = torch.maximum(x, mx - 80.0)  # top_db = 80 relative to the clip's maximum
+        x = (x - mx + 40.0) * 0.025
+        x = x.transpose(1, 2)  # [B,64,T]
+        x = F.gelu(self.b1(self.c1(x)))
+        x = F.gelu(self.b2(self.c2(x)))
+        x = F.gelu(self.b3(self.c3(x)))
+        x = x + F.gelu(self.b4(self.c4(x)))
+        x = x.transpose(1, 2)
+        for b in self.blocks:
+            x = b(x)
+        t = self.perc(x)  # [B,1,H]
+        return self.head(t[:, 0]), t + self.mtype
+
+
+class FusionModel(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.ln_in = nn.LayerNorm(H)
+        self.blocks = nn.ModuleList([Block() for _ in range(2)])
+        self.ln = nn.LayerNorm(H)
+        self.proj = nn.Linear(H, D)
+
+    def forward(self, inputs_embeds, attention_mask):
+        bias = key_bias(attention_mask)
+        x = self.ln_in(inputs_embeds)
+        for b in self.blocks:
+            x = b(x, bias)
+        y = torch.tanh(self.proj(self.ln(x)))
+        m = attention_mask.to(torch.float32).unsqueeze(-1)
+        return (y * m).sum(1) / m.sum(1).clamp(min=1.0)
+
+
+class OmniTiny(nn.Module):
+    def __init__(self, vocab_size):
+        super().__init__()
+        self.text = TextEncoder(vocab_size)
+        frame = FrameEncoder()
+        self.vision = VisionModel(frame)
+        self.video = VideoModel(frame)
+        self.audio = AudioModel()
+        self.fusion = FusionModel()
+        self.logit_scale = nn.Parameter(torch.tensor(2.3))

@@ -1,0 +1,340 @@
+"""Synthesise the omni-tiny dataset (seeded): training cache + committed held-out media set.
+
+Usage: python3 synth.py  (writes tools/omni-tiny/.cache/train.npz and data/heldout/)
+"""
+import io
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import wave
+from multiprocessing import Pool
+
+import numpy as np
+from PIL import Image, ImageDraw
+from sklearn.datasets import load_digits
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import *  # noqa
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+CACHE = os.path.join(HERE, ".cache")
+HELD = os.path.join(ROOT, "data", "heldout")
+
+S = 64
+SS = 4  # supersampling
+POS_XY = {"top left": (18, 18), "top right": (46, 18), "bottom left": (18, 46), "bottom right": (46, 46),
+          "center": (32, 32)}
+VOICES = ["en-us", "en-gb", "en-gb-scotland", "en-029", "en-gb-x-rp", "en-us+f3", "en-gb+m3", "en-us+f2",
+          "en-gb-x-gbclan", "en-us+m5"]
+DIGITS = load_digits()
+N_DIGIT_TRAIN = 1500  # sklearn digits [0,1500) for training, [1500,1797) held out
+
+
+def jitter_colour(rgb, rng, amt=18):
+    return tuple(int(np.clip(v + rng.integers(-amt, amt + 1), 0, 255)) for v in rgb)
+
+
+def background(rng):
+    base = rng.integers(0, 50, size=3)
+    img = np.ones((S, S, 3), np.float32) * base[None, None, :]
+    img += rng.normal(0, 3, size=img.shape)
+    return img
+
+
+def shape_poly(shape, cx, cy, r):
+    if shape == "triangle":
+        return [(cx, cy - r), (cx + r * 0.95, cy + r * 0.8), (cx - r * 0.95, cy + r * 0.8)]
+    if shape == "diamond":
+        return [(cx, cy - r), (cx + r * 0.8, cy), (cx, cy + r), (cx - r * 0.8, cy)]
+    if shape == "star":
+        pts = []
+        for i in range(10):
+            a = -math.pi / 2 + i * math.pi / 5
+            rr = r if i % 2 == 0 else r * 0.42
+            pts.append((cx + rr * math.cos(a), cy + rr * math.sin(a)))
+        return pts
+    raise ValueError(shape)
+
+
+def draw_shape(bg, shape, cx, cy, r, colour):
+    """bg: float [S,S,3]; draws antialiased shape; returns uint8."""
+    m = Image.new("L", (S * SS, S * SS), 0)
+    d = ImageDraw.Draw(m)
+    X, Y, R = cx * SS, cy * SS, r * SS
+    if shape == "circle":
+        d.ellipse([X - R, Y - R, X + R, Y + R], fill=255)
+    elif shape == "square":
+        h = R * 0.85
+        d.rectangle([X - h, Y - h, X + h, Y + h], fill=255)
+    elif shape == "cross":
+        w = R * 0.33
+        d.rectangle([X - R, Y - w, X + R, Y + w], fill=255)
+        d.rectangle([X - w, Y - R, X + w, Y + R], fill=255)
+    else:
+        d.polygon(shape_poly(shape, X, Y, R), fill=255)
+    a = np.asarray(m.resize((S, S), Image.LANCZOS), np.float32)[..., None] / 255.0
+    out = bg * (1 - a) + np.array(colour, np.float32)[None, None, :] * a
+    return np.clip(np.round(out), 0, 255).astype(np.uint8)
+
+
+def render_shape(concept, rng):
+    _, c, s, z, p = concept
+    cx, cy = POS_XY[p]
+    cx += rng.uniform(-3, 3)
+    cy += rng.uniform(-3, 3)
+    r = (6.0 if z == "small" else 12.0) + rng.uniform(-1, 1)
+    return draw_shape(background(rng), s, cx, cy, r, jitter_colour(COLOURS[c], rng))
+
+
+def render_digit(concept, rng, train=True):
+    _, c, d = concept
+    lo, hi = (0, N_DIGIT_TRAIN) if train else (N_DIGIT_TRAIN, len(DIGITS.images))
+    cand = np.nonzero(DIGITS.target[lo:hi] == d)[0] + lo
+    g = DIGITS.images[cand[rng.integers(len(cand))]] / 16.0
+    sz = int(rng.integers(30, 41))
+    gi = np.asarray(Image.fromarray((g * 255).astype(np.uint8)).resize((sz, sz), Image.BILINEAR), np.float32) / 255.0
+    bg = background(rng)
+    a = np.zeros((S, S), np.float32)
+    ox = int(round((S - sz) / 2 + rng.uniform(-4, 4)))
+    oy = int(round((S - sz) / 2 + rng.uniform(-4, 4)))
+    ox, oy = max(0, min(S - sz, ox)), max(0, min(S - sz, oy))
+    a[oy:oy + sz, ox:ox + sz] = gi
+    col = np.array(jitter_colour(COLOURS[c], rng), np.float32)
+    out = bg * (1 - a[..., None]) + col[None, None, :] * a[..., None]
+    return np.clip(np.round(out), 0, 255).astype(np.uint8)
+
+
+def render_image(concept, rng, train=True):
+    return render_shape(concept, rng) if concept[0] == "shape" else render_digit(concept, rng, train)
+
+
+def render_motion(concept, rng, T=8):
+    _, c, s, d = concept
+    r = 8.0 + rng.uniform(-1, 1.5)
+    travel = rng.uniform(28, 36)
+    start = rng.uniform(32 - travel / 2 - 2, 32 - travel / 2 + 2)
+    other = rng.uniform(16, 48)
+    col = jitter_colour(COLOURS[c], rng)
+    bg = background(rng)
+    frames = []
+    for t in range(T):
+        u = start + travel * t / (T - 1)
+        if d == "right":
+            cx, cy = u, other
+        elif d == "left":
+            cx, cy = 64 - u, other
+        elif d == "down":
+            cx, cy = other, u
+        else:
+            cx, cy = other, 64 - u
+        frames.append(draw_shape(bg, s, cx, cy, r, col))
+    return np.stack(frames)
+
+
+# ---------------------------------------------------------------- speech
+def speak(job):
+    """job: (text, voice, speed, pitch, wav_out or None). Returns (int16 wav, log-mel float16)."""
+    text, voice, speed, pitch, out = job
+    e = subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "--stdout", text],
+                       check=True, capture_output=True).stdout
+    s = subprocess.run(["sox", "-t", "wav", "-", "-t", "wav", "-r", str(SR), "-c", "1", "-b", "16", "-"],
+                       input=e, check=True, capture_output=True).stdout
+    with wave.open(io.BytesIO(s)) as w:
+        pcm = np.frombuffer(w.readframes(w.getnframes()), np.int16)
+    if out:
+        with wave.open(out, "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(SR)
+            w.writeframes(pcm.tobytes())
+    mel = log_mel(pcm.astype(np.float64) / 32768.0)
+    return mel.astype(np.float16), len(pcm)
+
+
+def voice_params(rng):
+    return VOICES[int(rng.integers(len(VOICES)))], int(rng.integers(125, 196)), int(rng.integers(25, 76))
+
+
+def save_png(arr, path):
+    Image.fromarray(arr).save(path, optimize=True)
+
+
+def write_webm(frames, path):
+    with tempfile.TemporaryDirectory() as td:
+        for i, f in enumerate(frames):
+            Image.fromarray(f).save(os.path.join(td, f"f{i}.png"))
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-framerate", "8", "-i", os.path.join(td, "f%d.png"),
+                        "-c:v", "libvpx-vp9", "-pix_fmt", "yuv420p", "-crf", "12", "-b:v", "0", "-g", "8",
+                        "-metadata", "creation_time=1970-01-01T00:00:00Z", "-fflags", "+bitexact",
+                        path], check=True)
+
+
+def main():
+    rng = np.random.default_rng(SEED)
+    concepts = all_concepts()
+    cidx = {concept_key(c): i for i, c in enumerate(concepts)}
+    train_c = [c for c in concepts if not is_unseen(c)]
+    unseen_c = [c for c in concepts if is_unseen(c)]
+    os.makedirs(CACHE, exist_ok=True)
+
+    # ---- vocabulary (all phrasings, titles, instructions; unseen combos only reuse seen words)
+    vr = np.random.default_rng(SEED + 1)
+    texts = list(INSTRUCTIONS.values())
+    for c in concepts:
+        for k in range(6):
+            for _ in range(4):
+                texts.append(caption(c, vr, k))
+        for _ in range(12):
+            texts.append(title(c, vr))
+    vocab = build_vocab(texts)
+    with open(os.path.join(CACHE, "vocab.json"), "w") as f:
+        json.dump(vocab, f)
+
+    # ---- training images
+    imgs, img_c = [], []
+    for c in train_c:
+        if c[0] == "shape":
+            n = 8
+        elif c[0] == "digit":
+            n = 12
+        else:
+            continue
+        for _ in range(n):
+            imgs.append(render_image(c, rng))
+            img_c.append(cidx[concept_key(c)])
+    print("train images", len(imgs), flush=True)
+    vids, vid_c = [], []
+    for c in train_c:
+        if c[0] != "motion":
+            continue
+        for _ in range(8):
+            vids.append(render_motion(c, rng))
+            vid_c.append(cidx[concept_key(c)])
+    print("train videos", len(vids), flush=True)
+
+    # ---- training speech
+    jobs, aud_c, aud_t = [], [], []
+    for c in train_c:
+        for _ in range(3):
+            t = spoken_caption(c, rng)
+            v, sp, pi = voice_params(rng)
+            jobs.append((t, v, sp, pi, None))
+            aud_c.append(cidx[concept_key(c)])
+            aud_t.append(t)
+
+    # ---- held-out set (sample lists drawn before running the pool so that the seed stream is fixed)
+    hr = np.random.default_rng(SEED + 7)
+    if os.path.exists(HELD):
+        shutil.rmtree(HELD)
+    for sub in ("images", "audio", "video"):
+        os.makedirs(os.path.join(HELD, sub))
+    items = []
+
+    def pick(pool, n):
+        ix = hr.choice(len(pool), size=n, replace=False)
+        return [pool[i] for i in sorted(ix)]
+
+    shapes_seen = [c for c in train_c if c[0] == "shape"]
+    digits_seen = [c for c in train_c if c[0] == "digit"]
+    motion_seen = [c for c in train_c if c[0] == "motion"]
+    for split, pool in (("heldout", pick(shapes_seen, 40) + pick(digits_seen, 10)),
+                        ("unseen", pick([c for c in unseen_c if c[0] == "shape"], 24)
+                         + [c for c in unseen_c if c[0] == "digit"])):
+        for c in pool:
+            i = len(items)
+            iid = f"img{i:03d}"
+            a, b = render_image(c, hr, train=False), render_image(c, hr, train=False)
+            save_png(a, os.path.join(HELD, "images", iid + ".png"))
+            save_png(b, os.path.join(HELD, "images", iid + "_alt.png"))
+            items.append({"id": iid, "kind": "image", "split": split, "concept": concept_key(c),
+                          "caption": caption(c), "captions": sorted({caption(c, k=k) for k in range(6)}),
+                          "attributes": attributes(c),
+                          "files": {"image": f"images/{iid}.png", "image_alt": f"images/{iid}_alt.png"}})
+    held_jobs = []
+    for c in pick([c for c in train_c], 30):
+        i = len(items)
+        iid = f"aud{i:03d}"
+        t = spoken_caption(c, hr)
+        v, sp, pi = voice_params(hr)
+        held_jobs.append((t, v, sp, pi, os.path.join(HELD, "audio", iid + ".wav")))
+        items.append({"id": iid, "kind": "audio", "split": "heldout", "concept": concept_key(c),
+                      "caption": caption(c), "spoken_text": t, "voice": {"voice": v, "speed": sp, "pitch": pi},
+                      "attributes": attributes(c), "files": {"audio": f"audio/{iid}.wav"}})
+    for split, pool in (("heldout", pick(motion_seen, 30)),
+                        ("unseen", pick([c for c in unseen_c if c[0] == "motion"], 12))):
+        for c in pool:
+            i = len(items)
+            iid = f"vid{i:03d}"
+            fr = render_motion(c, hr)
+            save_png(np.concatenate(list(fr), axis=1), os.path.join(HELD, "video", iid + "_frames.png"))
+            write_webm(fr, os.path.join(HELD, "video", iid + ".webm"))
+            items.append({"id": iid, "kind": "video", "split": split, "concept": concept_key(c),
+                          "caption": caption(c), "attributes": attributes(c),
+                          "files": {"video": f"video/{iid}.webm", "frames_strip": f"video/{iid}_frames.png"}})
+    # omni items: visual (image or video) + narration (speech) + title, with fields dropped
+    patterns = [("visual", "audio", "title"), ("visual", "title"), ("visual", "audio"), ("audio", "title"),
+                ("visual",), ("visual", "title"), ("visual", "audio", "title")]
+    omni_pool = pick([c for c in train_c if c[0] != "digit"], 24) + pick(digits_seen, 6)
+    for j, c in enumerate(omni_pool):
+        i = len(items)
+        iid = f"omni{i:03d}"
+        fields = patterns[j % len(patterns)]
+        it = {"id": iid, "kind": "omni", "split": "heldout", "concept": concept_key(c), "caption": caption(c),
+              "attributes": attributes(c), "files": {}, "fields": list(fields)}
+        if "visual" in fields:
+            if c[0] == "motion":
+                fr = render_motion(c, hr)
+                save_png(np.concatenate(list(fr), axis=1), os.path.join(HELD, "video", iid + "_frames.png"))
+                write_webm(fr, os.path.join(HELD, "video", iid + ".webm"))
+                it["files"]["video"] = f"video/{iid}.webm"
+                it["files"]["frames_strip"] = f"video/{iid}_frames.png"
+            else:
+                save_png(render_image(c, hr, train=False), os.path.join(HELD, "images", iid + ".png"))
+                it["files"]["image"] = f"images/{iid}.png"
+        if "audio" in fields:
+            t = spoken_caption(c, hr)
+            v, sp, pi = voice_params(hr)
+            held_jobs.append((t, v, sp, pi, os.path.join(HELD, "audio", iid + ".wav")))
+            it["files"]["audio"] = f"audio/{iid}.wav"
+            it["spoken_text"] = t
+        if "title" in fields:
+            it["title"] = title(c, hr)
+        items.append(it)
+
+    print("speech jobs", len(jobs) + len(held_jobs), flush=True)
+    with Pool(2) as p:
+        res = p.map(speak, jobs + held_jobs, chunksize=16)
+    mels = np.stack([r[0] for r in res[: len(jobs)]])
+    durs = [r[1] / SR for r in res]
+    print("speech durations: min %.2f max %.2f s" % (min(durs), max(durs)), flush=True)
+    assert max(durs) < 10.0
+
+    np.savez(os.path.join(CACHE, "train.npz"), images=np.stack(imgs), image_c=np.array(img_c),
+             videos=np.stack(vids), video_c=np.array(vid_c), mels=mels, audio_c=np.array(aud_c),
+             audio_text=np.array(aud_t))
+    with open(os.path.join(CACHE, "concepts.json"), "w") as f:
+        json.dump([list(c) for c in concepts], f)
+    index = {
+        "description": "omni-tiny held-out set. split=heldout: new samples (renderings, voices) of attribute "
+                       "combinations seen in training; split=unseen: colour/shape (or colour/digit) combinations "
+                       "never seen in training in any modality. Images 64x64 RGB PNG; audio 16 kHz mono 16-bit WAV "
+                       "(spoken caption, espeak-ng); video 8 frames at 8 fps as VP9 WebM plus the same frames as a "
+                       "horizontal 512x64 PNG strip (frame i at x=64*i). image items carry a second rendering "
+                       "(image_alt) of the same concept for image->image retrieval.",
+        "seed": SEED,
+        "instructions": INSTRUCTIONS,
+        "unseen_pairs": [list(p) for p in UNSEEN_PAIRS] + [list(p) for p in UNSEEN_DIGITS],
+        "items": items,
+    }
+    with open(os.path.join(HELD, "index.json"), "w") as f:
+        json.dump(index, f, indent=1)
+    print("held-out items", len(items))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,206 @@
+"""Train omni-tiny (seeded). Usage: python3 train.py [--steps N] [--bench]"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import *  # noqa
+from model import OmniTiny, D, N_IMG_TOK
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CACHE = os.path.join(HERE, ".cache")
+MATRYOSHKA = [256, 128, 64]
+TASKS = ["t2i", "t2a", "t2v", "t2o", "i2i"]
+TASK_P = [0.24, 0.28, 0.18, 0.22, 0.08]
+
+
+def img_tensor(u8):
+    """uint8 [...,64,64,3] -> float [...,3,64,64] normalised like CLIPImageProcessor (mean=std=0.5)."""
+    x = torch.from_numpy(np.ascontiguousarray(u8)).float().div_(255.0)
+    x = (x - 0.5) / 0.5
+    return x.movedim(-1, -3).contiguous()
+
+
+def info_nce(a, b, same, scale):
+    """Symmetric InfoNCE on every Matryoshka prefix. same: [B,B] bool, True where concepts are equal."""
+    loss = 0.0
+    off = same & ~torch.eye(len(a), dtype=torch.bool)
+    for d in MATRYOSHKA:
+        x = F.normalize(a[:, :d], dim=-1)
+        y = F.normalize(b[:, :d], dim=-1)
+        lg = (x @ y.t()) * scale
+        lg = lg.masked_fill(off, -1e4)
+        tgt = torch.arange(len(a))
+        loss = loss + 0.5 * (F.cross_entropy(lg, tgt) + F.cross_entropy(lg.t(), tgt))
+    return loss / len(MATRYOSHKA)
+
+
+class Data:
+    def __init__(self, seed):
+        z = np.load(os.path.join(CACHE, "train.npz"))
+        self.images, self.image_c = z["images"], z["image_c"]
+        self.videos, self.video_c = z["videos"], z["video_c"]
+        self.mels, self.audio_c = z["mels"], z["audio_c"]
+        self.concepts = [tuple(c) for c in json.load(open(os.path.join(CACHE, "concepts.json")))]
+        self.vocab = json.load(open(os.path.join(CACHE, "vocab.json")))
+        self.tok = WordPiece(self.vocab)
+        self.rng = np.random.default_rng(seed)
+        self.by_c_img, self.by_c_vid, self.by_c_aud = {}, {}, {}
+        for d, arr in ((self.by_c_img, self.image_c), (self.by_c_vid, self.video_c), (self.by_c_aud, self.audio_c)):
+            for i, c in enumerate(arr):
+                d.setdefault(int(c), []).append(i)
+        self.img_concepts = sorted(self.by_c_img)
+
+    def cap(self, ci):
+        return caption(self.concepts[ci], self.rng)
+
+    def text(self, texts):
+        ids, m = self.tok.batch(texts)
+        return torch.from_numpy(ids), torch.from_numpy(m)
+
+    def pick(self, d, ci):
+        lst = d[ci]
+        return lst[int(self.rng.integers(len(lst)))]
+
+
+def same_matrix(cs):
+    c = torch.tensor(cs)
+    return c[:, None] == c[None, :]
+
+
+def fusion_embed(model, parts, masks):
+    x = torch.cat(parts, 1)
+    m = torch.cat(masks, 1)
+    return model.fusion(x, m)
+
+
+def step_loss(model, data, task, B):
+    r = data.rng
+    scale = model.logit_scale.clamp(max=math.log(100.0)).exp()
+    if task == "t2i":
+        idx = r.choice(len(data.images), B, replace=False)
+        cs = [int(data.image_c[i]) for i in idx]
+        te, _ = model.text(*data.text([data.cap(c) for c in cs]))
+        ie, _ = model.vision(img_tensor(data.images[idx]))
+        return info_nce(te, ie, same_matrix(cs), scale)
+    if task == "i2i":
+        cs = [data.img_concepts[i] for i in r.choice(len(data.img_concepts), B, replace=False)]
+        a = [data.pick(data.by_c_img, c) for c in cs]
+        b = [data.pick(data.by_c_img, c) for c in cs]
+        ea, _ = model.vision(img_tensor(data.images[a]))
+        eb, _ = model.vision(img_tensor(data.images[b]))
+        return info_nce(ea, eb, same_matrix(cs), scale)
+    if task == "t2a":
+        idx = r.choice(len(data.mels), B, replace=False)
+        cs = [int(data.audio_c[i]) for i in idx]
+        te, _ = model.text(*data.text([data.cap(c) for c in cs]))
+        ae, _ = model.audio(torch.from_numpy(data.mels[idx].astype(np.float32)).unsqueeze(1))
+        return info_nce(te, ae, same_matrix(cs), scale)
+    if task == "t2v":
+        Bv = B // 2
+        idx = r.choice(len(data.videos), Bv, replace=False)
+        cs = [int(data.video_c[i]) for i in idx]
+        te, _ = model.text(*data.text([data.cap(c) for c in cs]))
+        ve, _ = model.video(img_tensor(data.videos[idx]))
+        return info_nce(te, ve, same_matrix(cs), scale)
+    # t2o: omni items (visual + narration + title, fields dropped at random)
+    use_video = r.random() < 0.4
+    Bo = B // 2 if use_video else B
+    if use_video:
+        idx = r.choice(len(data.videos), Bo, replace=False)
+        cs = [int(data.video_c[i]) for i in idx]
+    else:
+        idx = r.choice(len(data.images), Bo, replace=False)
+        cs = [int(data.image_c[i]) for i in idx]
+    aud = [data.pick(data.by_c_aud, c) for c in cs]
+    keep_v = r.random(Bo) < 0.8
+    keep_a = r.random(Bo) < 0.5
+    keep_t = r.random(Bo) < 0.6
+    none = ~(keep_v | keep_a | keep_t)
+    keep_v = keep_v | none
+    titles = [INSTRUCTIONS["target"] + " " + title(data.concepts[c], r) if kt else INSTRUCTIONS["target"]
+              for c, kt in zip(cs, keep_t)]
+    if use_video:
+        _, vt = model.video(img_tensor(data.videos[idx]))
+    else:
+        _, vt = model.vision(img_tensor(data.images[idx]))
+    at = torch.zeros(Bo, 1, model.fusion.proj.in_features)
+    sel = np.nonzero(keep_a)[0]
+    if len(sel):
+        _, at_sub = model.audio(torch.from_numpy(data.mels[[aud[i] for i in sel]].astype(np.float32)).unsqueeze(1))
+        at = at.index_copy(0, torch.from_numpy(sel), at_sub)
+    ids, tm = data.text(titles)
+    _, tt = model.text(ids, tm)
+    ma = torch.from_numpy(keep_a.astype(np.int64))[:, None]
+    mv = torch.from_numpy(keep_v.astype(np.int64))[:, None].expand(-1, N_IMG_TOK)
+    oe = fusion_embed(model, [at, vt, tt], [ma, mv, tm])
+    caps = [data.cap(c) for c in cs]
+    te, _ = model.text(*data.text(caps))
+    qids, qm = data.text([INSTRUCTIONS["query"] + " " + t for t in caps])
+    _, qt = model.text(qids, qm)
+    qe = model.fusion(qt, qm)
+    same = same_matrix(cs)
+    return 0.5 * (info_nce(te, oe, same, scale) + info_nce(qe, oe, same, scale))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--steps", type=int, default=1500)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--bench", action="store_true")
+    ap.add_argument("--tasks", default=",".join(TASKS))
+    ap.add_argument("--log", type=int, default=50)
+    ap.add_argument("--out", default=os.path.join(CACHE, "model.pt"))
+    args = ap.parse_args()
+    torch.set_num_threads(2)
+    torch.manual_seed(SEED)
+    data = Data(SEED)
+    model = OmniTiny(len(data.vocab))
+    print("params", sum(p.numel() for p in model.parameters()))
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and "pos" not in n and "queries" not in n]
+    nodecay = [p for n, p in model.named_parameters() if not (p.dim() >= 2 and "pos" not in n and "queries" not in n)]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.02}, {"params": nodecay, "weight_decay": 0.0}],
+                            lr=args.lr, betas=(0.9, 0.98))
+    warm = 100
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / warm) * (0.5 * (1 + math.cos(math.pi * min(1.0, s / args.steps)))) * 0.97 + 0.03)
+    if args.bench:
+        for t in TASKS:
+            t0 = time.time()
+            for _ in range(3):
+                loss = step_loss(model, data, t, args.batch)
+                opt.zero_grad()
+                loss.backward()
+            print(t, "%.2fs/step" % ((time.time() - t0) / 3), float(loss), flush=True)
+        return
+    t0 = time.time()
+    hist = {t: [] for t in TASKS}
+    for s in range(args.steps):
+        task = TASKS[int(data.rng.choice(len(TASKS), p=TASK_P))]
+        if task not in args.tasks.split(","):
+            continue
+        model.train()
+        loss = step_loss(model, data, task, args.batch)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        hist[task].append(float(loss))
+        if (s + 1) % args.log == 0:
+            msg = " ".join(f"{t}={np.mean(v[-10:]):.3f}" for t, v in hist.items() if v)
+            print(f"step {s + 1} {time.time() - t0:.0f}s scale={model.logit_scale.exp().item():.1f} {msg}", flush=True)
+    torch.save({"model": model.state_dict(), "vocab": data.vocab, "steps": args.steps}, args.out)
+    print("saved", args.out, "train time %.0fs" % (time.time() - t0))
+
+
+if __name__ == "__main__":
+    main()
