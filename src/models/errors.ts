@@ -37,12 +37,13 @@ export class ModelHttpError extends ModelLoadError {
 
 /**
  * The connection failed: offline, refused, or cut mid-download (`reason: 'cut'`), or the body
- * ended before Content-Length (`reason: 'truncated'`). Transient: retried with backoff.
+ * ended before Content-Length (`reason: 'truncated'`), or nothing arrived for the stall timeout
+ * (`reason: 'stalled'`). Transient: retried with backoff.
  */
 export class NetworkError extends ModelLoadError {
-  readonly reason: 'offline' | 'cut' | 'truncated';
+  readonly reason: 'offline' | 'cut' | 'truncated' | 'stalled';
   readonly loaded: number;
-  constructor(url: string, reason: 'offline' | 'cut' | 'truncated', detail: string, loaded = 0, cause?: unknown) {
+  constructor(url: string, reason: 'offline' | 'cut' | 'truncated' | 'stalled', detail: string, loaded = 0, cause?: unknown) {
     super('network_error', url, `Network failure (${reason}) fetching model file ${url}: ${detail}`, true, cause);
     this.reason = reason;
     this.loaded = loaded;

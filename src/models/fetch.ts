@@ -45,6 +45,8 @@ export interface FetchModelFileOptions {
    * browser does not store a second copy of every model on disk), the browser's default otherwise.
    */
   httpCache?: RequestCache;
+  /** A response or body that sends nothing for this long is aborted and retried (NetworkError 'stalled'). Default 30 000 ms; 0 disables. */
+  stallTimeoutMs?: number;
   /**
    * Hold a Web Lock per file URL (navigator.locks, shared by the origin's pages and workers) while
    * checking the cache and downloading, so N workers loading one model download each file once:
@@ -88,10 +90,45 @@ export function backoffMs(attempt: number, base: number): number {
 }
 
 /**
+ * downloadOnce under a stall watchdog: no response or no bytes for `stallTimeoutMs` aborts the
+ * attempt as a transient NetworkError (reason 'stalled'), so a hung connection is retried instead
+ * of hanging the load forever.
+ */
+async function download(ref: ModelFileRef, opts: FetchModelFileOptions, attempt: number): Promise<Uint8Array> {
+  const stallMs = opts.stallTimeoutMs ?? 30_000;
+  if (!(stallMs > 0 && Number.isFinite(stallMs))) return downloadOnce(ref, opts, attempt);
+  const outer = opts.signal;
+  if (outer?.aborted) throw abortReason(outer);
+  const ctl = new AbortController();
+  const onOuter = () => ctl.abort(abortReason(outer!));
+  outer?.addEventListener('abort', onOuter, { once: true });
+  let last = 0;
+  let stalledAt = -1;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => { stalledAt = last; ctl.abort(new Error('stalled')); }, stallMs);
+  };
+  arm();
+  try {
+    const onProgress = (p: FileProgress) => { last = p.loaded; arm(); opts.onProgress?.(p); };
+    return await downloadOnce(ref, { ...opts, signal: ctl.signal, onProgress }, attempt);
+  } catch (err) {
+    if (stalledAt >= 0 && !outer?.aborted) {
+      throw new NetworkError(ref.url, 'stalled', `no data for ${stallMs} ms after ${stalledAt} bytes`, stalledAt, err);
+    }
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    outer?.removeEventListener('abort', onOuter);
+  }
+}
+
+/**
  * One HTTP download, streamed into a single preallocated buffer when the size is known
  * (declared size, else Content-Length). Maps every failure to a typed error naming the URL.
  */
-async function download(ref: ModelFileRef, opts: FetchModelFileOptions, attempt: number): Promise<Uint8Array> {
+async function downloadOnce(ref: ModelFileRef, opts: FetchModelFileOptions, attempt: number): Promise<Uint8Array> {
   const fetchFn = opts.fetch ?? globalThis.fetch;
   const { signal } = opts;
   const file = ref.path || ref.url;

@@ -3,7 +3,7 @@ import type { Dtype } from './dtype';
 import { describe, type ModelLoadError, ModelNotFoundError, ModelSourceError } from './errors';
 import { fetchModelFile, type FetchModelFileOptions, type FileProgress, withFileLock } from './fetch';
 import { MANIFEST_FILE, type ModelManifest, parseManifest } from './manifest';
-import { fileUrl, type ModelFileRef, type ModelSource, type ResolvedModel, resolveModelBase, resolveModelFiles } from './resolve';
+import { modelFileUrl, type ModelFileRef, type ModelSource, type ResolvedModel, resolveModelBase, resolveModelFiles } from './resolve';
 
 /**
  * Aggregated progress of a model load. `loaded`/`total` are the file's, `totalLoaded`/`totalBytes`
@@ -82,6 +82,7 @@ function fetchOptions(opts: LoadModelOptions): FetchModelFileOptions {
   if (opts.fetch) o.fetch = opts.fetch;
   if (opts.httpCache !== undefined) o.httpCache = opts.httpCache;
   if (opts.lock !== undefined) o.lock = opts.lock;
+  if (opts.stallTimeoutMs !== undefined) o.stallTimeoutMs = opts.stallTimeoutMs;
   return o;
 }
 
@@ -98,7 +99,8 @@ export async function fetchManifest(model: ResolvedModel, opts: Omit<LoadModelOp
   if (typeof opts.manifest === 'object') return opts.manifest;
   if (model.manifest === false) return undefined;
   if (model.manifest) return model.manifest;
-  const url = fileUrl(model.base, MANIFEST_FILE);
+  if (model.urls && !model.urls[MANIFEST_FILE]) return undefined;
+  const url = modelFileUrl(model, MANIFEST_FILE);
   const cache = cacheOf(opts);
   return withFileLock(url, cache, opts, () => manifestUnlocked(model, url, cache, opts));
 }

@@ -30,6 +30,11 @@ export interface ModelPreset {
    * (`.onnx_data`, `.onnx_data_1`, …); or the explicit relative paths. Files a manifest lists are found without this.
    */
   externalData?: Record<string, true | number | string[]>;
+  /**
+   * An explicit URL per relative path, for files a bundler emitted under hashed names (the SDK's
+   * bundled default model): listed paths resolve here, any other path is an error, not a guess.
+   */
+  files?: Record<string, string>;
 }
 
 /** A hub repo id string, a folder URL/relative path string, or a preset object. */
@@ -47,8 +52,10 @@ export interface ModelFileRef {
 export interface ResolvedModel {
   /** Stable id used to group cache entries: the repo id for hub models, else the folder URL. */
   id: string;
-  /** Folder URL ending in '/': every file is `base + path`. */
+  /** Folder URL ending in '/': every file is `base + path` (unless `urls` lists it). */
   base: string;
+  /** Per-file URLs that override `base` (see ModelPreset.files). */
+  urls?: Record<string, string>;
   kind: 'hub' | 'url';
   repo?: string;
   revision?: string;
@@ -94,6 +101,9 @@ export function resolveModelBase(source: ModelSource, opts: ResolveBaseOptions =
   const revision = opts.revision ?? preset?.revision;
   const extra = preset ? { preset, ...(preset.manifest !== undefined ? { manifest: preset.manifest } : {}) } : {};
 
+  if (preset?.files) {
+    return { id: preset.id ?? spec, base: '', kind: 'url', urls: preset.files, ...extra };
+  }
   if (isFolderSource(spec)) {
     let base = spec.endsWith('/') ? spec : `${spec}/`;
     if (!SCHEME.test(base)) {
@@ -110,6 +120,16 @@ export function resolveModelBase(source: ModelSource, opts: ResolveBaseOptions =
   if (!rev || rev.includes('..')) throw new ModelSourceError(`Invalid revision "${rev}"`);
   const base = `${h}/${spec}/resolve/${encodeURIComponent(rev)}/`;
   return { id: preset?.id ?? spec, base, kind: 'hub', repo: spec, revision: rev, ...extra };
+}
+
+/** The URL of one file of a resolved model: its explicit URL when listed, else under its folder. */
+export function modelFileUrl(model: ResolvedModel, path: string): string {
+  if (model.urls) {
+    const url = model.urls[path];
+    if (!url) throw new ModelSourceError(`${model.id} has no file "${path}" (it lists: ${Object.keys(model.urls).join(", ")})`);
+    return url;
+  }
+  return fileUrl(model.base, path);
 }
 
 /** Joins a folder URL and a relative file path, refusing paths that would escape the folder. */
@@ -163,7 +183,7 @@ export function resolveModelFiles(source: ModelSource, opts: ResolveFilesOptions
   for (const f of opts.files ?? []) add(f);
   for (const g of opts.graphs ?? preset?.graphs ?? []) for (const f of graphFiles(g, dtypeFor(g, dtype), preset, manifest)) add(f);
   const files = paths.map((path): ModelFileRef => {
-    const ref: ModelFileRef = { path, url: fileUrl(resolved.base, path) };
+    const ref: ModelFileRef = { path, url: modelFileUrl(resolved, path) };
     const m = manifest?.files[path];
     if (m) {
       ref.size = m.size;

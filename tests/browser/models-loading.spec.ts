@@ -34,6 +34,7 @@ interface RunArgs {
   host?: string;
   revision?: string;
   retries?: number;
+  stallTimeoutMs?: number;
   requireCache?: boolean;
   cache?: 'default' | 'full' | 'fullable-ok' | 'none';
 }
@@ -117,6 +118,20 @@ test('a connection cut mid-file is retried; cut every time it is a NetworkError 
   expect(ok.error).toBeUndefined();
   expect(ok.sha).toEqual(expectedSha(ALL));
   expect(ok.cached.filter((u) => u.endsWith(file))).toHaveLength(1);
+});
+
+test('a server that stops answering is a NetworkError (stalled) after the stall timeout, and is retried', async ({ served }) => {
+  const file = 'onnx/vision_model.onnx';
+  await armFault(served, { match: `${FIXTURE}/${file}`, kind: 'slow', delayMs: 2000, times: 1 });
+  const failed = await load(served, fixtureArgs({ stallTimeoutMs: 300, retries: 0, cache: 'none' }));
+  expect(failed.error).toMatchObject({ name: 'NetworkError', code: 'network_error', reason: 'stalled' });
+  expect(failed.error!.message).toContain(file);
+  await armFault(served, { match: `${FIXTURE}/${file}`, kind: 'slow', delayMs: 2000, times: 1 });
+  await clearServerLog(served);
+  const ok = await load(served, fixtureArgs({ stallTimeoutMs: 300 }));
+  expect(ok.error).toBeUndefined();
+  expect(ok.sha).toEqual(expectedSha(ALL));
+  expect((await modelRequests(served)).filter((e) => e.url.endsWith(file))).toHaveLength(2);
 });
 
 test('a 404 is a ModelNotFoundError naming the file, never retried, and the next load succeeds', async ({ served }) => {

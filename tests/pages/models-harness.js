@@ -39,7 +39,7 @@ export async function run(args) {
   } else if (args.cache === 'none') cache = false;
   const opts = {
     files: args.files, optional: args.optional, graphs: args.graphs, dtype: args.dtype, host: args.host, revision: args.revision,
-    retries: args.retries, retryDelayMs: 20, requireCache: args.requireCache, cache,
+    retries: args.retries, retryDelayMs: 20, stallTimeoutMs: args.stallTimeoutMs, requireCache: args.requireCache, cache,
     onProgress: (e) => events.push({ status: e.status, file: e.file, loaded: e.loaded, total: e.total, totalLoaded: e.totalLoaded, totalBytes: e.totalBytes, totalKnown: e.totalKnown, fromCache: e.fromCache }),
     onWarning: (w) => warnings.push({ code: w.code, message: w.message, url: w.url }),
   };

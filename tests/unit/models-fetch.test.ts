@@ -239,3 +239,23 @@ describe('manifest cache', () => {
     expect(await cache.match(`${base}manifest.json`)).toEqual(manifestBytes);
   });
 });
+
+describe('stall watchdog', () => {
+  it('aborts a request that sends nothing as NetworkError(stalled) and retries it', async () => {
+    const bytes = data(10);
+    let n = 0;
+    const fetchFn = (async (_url: RequestInfo | URL, init?: RequestInit) => {
+      if (n++ === 0) {
+        return new Promise<Response>((_res, rej) => init?.signal?.addEventListener('abort', () => rej(init.signal!.reason)));
+      }
+      return new Response(bytes, { headers: { 'content-length': '10' } });
+    }) as typeof fetch;
+    const stalled = await fetchModelFile({ path: 'a', url: URL_A }, { ...opts, fetch: fetchFn, cache: false, retries: 0, stallTimeoutMs: 30 }).catch((e) => e);
+    expect(stalled).toBeInstanceOf(NetworkError);
+    expect(stalled.reason).toBe('stalled');
+    expect(stalled.message).toContain(URL_A);
+    n = 0;
+    expect(await fetchModelFile({ path: 'a', url: URL_A }, { ...opts, fetch: fetchFn, cache: false, stallTimeoutMs: 30 })).toEqual(bytes);
+    expect(n).toBe(2);
+  });
+});
