@@ -220,19 +220,33 @@ export class VectorStore {
     return out;
   }
 
-  /** Exact score of one slot against a padded query (the scoring every backend's final ranking uses). */
+  /**
+   * Exact score of one slot against a query padded to `stride` (zeros past dims). Four accumulators
+   * over the padded row, summed (a0 + a1) + (a2 + a3), rounded to f32: the CPU scan in
+   * vector-index.ts inlines exactly this arithmetic, so every path ranks by identical numbers.
+   */
   scoreSlot(slot: number, q: Float32Array): number {
     const o = slot * this.stride;
-    const d = this.dims;
-    let acc = 0;
+    const st = this.stride;
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
     if (this.format === 'float32') {
       const a = this.f32;
-      for (let j = 0; j < d; j++) acc += a[o + j]! * q[j]!;
-      return Math.fround(acc);
+      for (let j = 0; j < st; j += 4) {
+        a0 += a[o + j]! * q[j]!;
+        a1 += a[o + j + 1]! * q[j + 1]!;
+        a2 += a[o + j + 2]! * q[j + 2]!;
+        a3 += a[o + j + 3]! * q[j + 3]!;
+      }
+      return Math.fround(a0 + a1 + (a2 + a3));
     }
     const a = this.i8;
-    for (let j = 0; j < d; j++) acc += a[o + j]! * q[j]!;
-    return Math.fround(acc * this.scales[slot]!);
+    for (let j = 0; j < st; j += 4) {
+      a0 += a[o + j]! * q[j]!;
+      a1 += a[o + j + 1]! * q[j + 1]!;
+      a2 += a[o + j + 2]! * q[j + 2]!;
+      a3 += a[o + j + 3]! * q[j + 3]!;
+    }
+    return Math.fround((a0 + a1 + (a2 + a3)) * this.scales[slot]!);
   }
 
   /** int8 only: the refined score (int8 plane + residual plane, ~16-bit precision) used to rescore candidates. */

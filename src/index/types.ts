@@ -36,6 +36,8 @@ export interface CreateIndexOptions {
   persist?: PersistOptions;
   /** device 'auto' uses the GPU only from this many vectors on, and never on a fallback (software) adapter. Default 20000. */
   gpuMinVectors?: number;
+  /** Expected number of items: reserves memory once instead of growing (and copying) as items arrive. */
+  capacity?: number;
   /** Largest GPU buffer per shard of rows (default: the device's binding limit, at most 256 MiB). */
   gpuShardBytes?: number;
 }

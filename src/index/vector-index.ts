@@ -79,6 +79,7 @@ export class VectorIndex<M extends Json = Json> {
     this.storage = storage;
     this.device = device;
     this.store = new VectorStore(options.dims, storage);
+    if (options.capacity && options.capacity > 0) this.store.reserve(Math.floor(options.capacity));
   }
 
   /** Live items. */
@@ -336,8 +337,8 @@ export class VectorIndex<M extends Json = Json> {
     const s = this.store;
     const top = new TopK(k);
     const slicer = new TimeSlicer();
-    const d = s.dims;
     const st = s.stride;
+    // Same arithmetic as VectorStore.scoreSlot (kept inline: this loop is the hot path).
     for (let b = 0; b < s.size; b += SCAN_BLOCK) {
       const end = Math.min(s.size, b + SCAN_BLOCK);
       if (s.format === 'float32') {
@@ -345,9 +346,14 @@ export class VectorIndex<M extends Json = Json> {
         for (let i = b; i < end; i++) {
           if (mask && !(mask[i >>> 5]! & (1 << (i & 31)))) continue;
           const o = i * st;
-          let acc = 0;
-          for (let j = 0; j < d; j++) acc += a[o + j]! * q[j]!;
-          acc = Math.fround(acc);
+          let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+          for (let j = 0; j < st; j += 4) {
+            a0 += a[o + j]! * q[j]!;
+            a1 += a[o + j + 1]! * q[j + 1]!;
+            a2 += a[o + j + 2]! * q[j + 2]!;
+            a3 += a[o + j + 3]! * q[j + 3]!;
+          }
+          const acc = Math.fround(a0 + a1 + (a2 + a3));
           if (top.accepts(acc, i)) top.push(acc, i);
         }
       } else {
@@ -356,9 +362,14 @@ export class VectorIndex<M extends Json = Json> {
         for (let i = b; i < end; i++) {
           if (mask && !(mask[i >>> 5]! & (1 << (i & 31)))) continue;
           const o = i * st;
-          let acc = 0;
-          for (let j = 0; j < d; j++) acc += a[o + j]! * q[j]!;
-          acc = Math.fround(acc * sc[i]!);
+          let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+          for (let j = 0; j < st; j += 4) {
+            a0 += a[o + j]! * q[j]!;
+            a1 += a[o + j + 1]! * q[j + 1]!;
+            a2 += a[o + j + 2]! * q[j + 2]!;
+            a3 += a[o + j + 3]! * q[j + 3]!;
+          }
+          const acc = Math.fround((a0 + a1 + (a2 + a3)) * sc[i]!);
           if (top.accepts(acc, i)) top.push(acc, i);
         }
       }
