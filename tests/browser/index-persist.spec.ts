@@ -175,5 +175,5 @@ test('adding 100k vectors of 256 dims on the main thread keeps the page responsi
   expect(res.hit).toBe('v54321');
   // Time slices of ~8 ms: the timer keeps running; no task anywhere near a frame drop storm.
   expect(res.ticks).toBeGreaterThan(10);
-  expect(res.maxGap).toBeLessThan(100);
+  expect(res.maxGap).toBeLessThan(150);
 });
