@@ -5,7 +5,7 @@
 // worker with `new URL('./workers/embed.worker.js', import.meta.url)` in either shape.
 import { build } from 'vite';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 
@@ -13,7 +13,9 @@ const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const r = (p) => resolve(root, p);
 const EXTERNAL = [/^onnxruntime-web(\/.*)?$/, /^comlink$/, /^@huggingface\/tokenizers$/];
 // The webgpu entry of onnxruntime-web runs both EPs (webgpu, wasm) from its asyncify build.
-const ORT_FILES = ['ort.webgpu.min.mjs', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+// The .wasm ships once, in dist/workers/; the self-contained worker points at it.
+const ORT_WASM = 'ort-wasm-simd-threaded.asyncify.wasm';
+const ORT_BESIDE_BROWSER_WORKER = ['ort.webgpu.min.mjs', 'ort-wasm-simd-threaded.asyncify.mjs'];
 
 /**
  * In the self-contained build ORT stays a separate file next to the worker instead of being bundled:
@@ -31,14 +33,13 @@ const ortBeside = {
 
 rmSync(r('dist'), { recursive: true, force: true });
 
-async function bundle({ outDir, entries, external, plugins = [], define = {} }) {
+async function bundle({ outDir, entries, external, plugins = [] }) {
   await build({
     root,
     configFile: false,
     logLevel: 'warn',
     publicDir: false,
     plugins,
-    define,
     build: {
       outDir,
       emptyOutDir: false,
@@ -57,16 +58,15 @@ async function bundle({ outDir, entries, external, plugins = [], define = {} }) 
 const pageEntries = { index: r('src/index.ts') };
 const workerEntries = { 'workers/embed.worker': r('workers/embed.worker.ts') };
 
-// Where the bundled omni-tiny sits relative to each page module (see defaultModelUrl()).
-const modelPath = (rel) => ({ __OMNI_TINY_PATH__: JSON.stringify(rel) });
-await bundle({ outDir: r('dist'), entries: pageEntries, external: EXTERNAL, define: modelPath('./models/omni-tiny/') });
+await bundle({ outDir: r('dist'), entries: pageEntries, external: EXTERNAL });
 await bundle({ outDir: r('dist'), entries: workerEntries, external: EXTERNAL });
-await bundle({ outDir: r('dist/browser'), entries: pageEntries, external: [], define: modelPath('../models/omni-tiny/') });
+await bundle({ outDir: r('dist/browser'), entries: pageEntries, external: [] });
 await bundle({ outDir: r('dist/browser'), entries: workerEntries, external: [], plugins: [ortBeside] });
 
 // The self-contained worker loads ORT's runtime relative to itself; ship the files it asks for.
 mkdirSync(r('dist/browser/workers'), { recursive: true });
-for (const f of ORT_FILES) copyFileSync(r(`node_modules/onnxruntime-web/dist/${f}`), r(`dist/browser/workers/${f}`));
+for (const f of ORT_BESIDE_BROWSER_WORKER) copyFileSync(r(`node_modules/onnxruntime-web/dist/${f}`), r(`dist/browser/workers/${f}`));
+copyFileSync(r(`node_modules/onnxruntime-web/dist/${ORT_WASM}`), r(`dist/workers/${ORT_WASM}`));
 
 // Inline the worker path (see spawnWorker in src/api/create-embedder.ts) so app bundlers see it.
 for (const file of ['dist/index.js', 'dist/browser/index.js']) {
@@ -86,6 +86,22 @@ if (existsSync(MODEL_SRC)) {
     filter: (src) => !src.endsWith('.onnx') || /(_model|_model_quantized)\.onnx$/.test(src),
   });
 }
+
+// Literal asset URLs appended to each built worker (see DefaultAssets in workers/embed.worker.ts):
+// in this form app bundlers emit the .wasm and the model files and rewrite the URLs.
+function listFiles(dir, prefix = '') {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listFiles(resolve(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]);
+}
+const modelFiles = existsSync(MODEL_OUT) ? listFiles(MODEL_OUT).sort() : [];
+function appendDefaults(workerFile, toDist) {
+  const url = (rel) => `new URL(${JSON.stringify(toDist + rel)}, import.meta.url).href`;
+  const model = modelFiles.map((f) => `    ${JSON.stringify(f)}: ${url(`models/omni-tiny/${f}`)},`).join('\n');
+  const code = `\n// Added by scripts/build.mjs: where the bundled model and ORT's runtime live.\nglobalThis.__omniEmbedDefaults = {\n  wasm: ${url(`workers/${ORT_WASM}`)},\n  model: {\n${model}\n  },\n};\n`;
+  writeFileSync(r(workerFile), readFileSync(r(workerFile), 'utf8') + code);
+}
+appendDefaults('dist/workers/embed.worker.js', '../');
+appendDefaults('dist/browser/workers/embed.worker.js', '../../');
 
 execFileSync(process.execPath, [r('node_modules/typescript/bin/tsc'), '-p', r('tsconfig.build.json')], { stdio: 'inherit' });
 console.log('built dist/ and dist/browser/');

@@ -4,6 +4,8 @@ import * as Comlink from 'comlink';
 import { Engine, DisposedError, type EngineInfo, type EngineOptions } from '../src/engine/engine';
 import type { EmbedJob, JobResult } from '../src/engine/payload';
 import type { LoadProgress } from '../src/models';
+import { DEFAULT_MODEL } from '../src/presets/catalog';
+import { OmniEmbedError } from '../src/errors';
 
 export interface WorkerEvents {
   progress?: (p: LoadProgress) => void;
@@ -11,10 +13,28 @@ export interface WorkerEvents {
   warning?: (message: string) => void;
 }
 
+/**
+ * Where the bundled omni-tiny and ORT's .wasm live, as literal `new URL('…', import.meta.url)`
+ * expressions that scripts/build.mjs appends to the built worker: app bundlers (vite, webpack)
+ * see those and emit the files with the app, so defaults work without copying anything by hand.
+ */
+export interface DefaultAssets { wasm: string; model: Record<string, string> }
+
+function defaultAssets(): DefaultAssets | undefined {
+  return (globalThis as { __omniEmbedDefaults?: DefaultAssets }).__omniEmbedDefaults;
+}
+
 export class EmbedWorker {
   private engine?: Engine;
 
-  async init(options: EngineOptions, events: WorkerEvents = {}): Promise<EngineInfo> {
+  async init(requested: EngineOptions, events: WorkerEvents = {}): Promise<EngineInfo> {
+    const assets = defaultAssets();
+    const options = { ...requested };
+    if (!options.wasmPaths && assets) options.wasmPaths = { wasm: assets.wasm };
+    if (options.spec.source === DEFAULT_MODEL) {
+      if (!assets) throw new OmniEmbedError('bad_model', 'this worker build carries no bundled model; pass modelUrl to createEmbedder()');
+      options.spec = { ...options.spec, source: { model: 'omni-tiny', id: 'omni-tiny', files: assets.model } };
+    }
     this.engine = await Engine.create(options, {
       ...(events.progress ? { onProgress: (p) => void events.progress!(p) } : {}),
       ...(events.deviceChange ? { onDeviceChange: (c) => void events.deviceChange!(c) } : {}),

@@ -5,7 +5,7 @@ import { OmniEmbedError } from '../errors';
 import type { DeviceRequest, Dtype } from '../engine/backend';
 import type { EngineOptions } from '../engine/engine';
 import type { LoadProgress, ModelCache } from '../models';
-import { findPreset, OMNI_TINY } from '../presets/catalog';
+import { findPreset } from '../presets/catalog';
 import type { ModelSpec } from '../presets/spec';
 import { Embedder } from './embedder';
 import { WorkerPool } from './pool';
@@ -32,21 +32,12 @@ export interface EmbedderOptions {
   onProgress?: (p: LoadProgress) => void;
 }
 
-/** Resolved at build time: where the bundled omni-tiny and the worker sit relative to this module. */
-declare const __OMNI_TINY_PATH__: string;
-
-export function defaultModelUrl(): string {
-  const rel = typeof __OMNI_TINY_PATH__ === 'string' ? __OMNI_TINY_PATH__ : '../models/omni-tiny/';
-  return new URL(rel, import.meta.url).href;
-}
-
 function resolveSpec(options: EmbedderOptions): ModelSpec {
   const model = options.model ?? 'omni-tiny';
   const spec = typeof model === 'string' ? findPreset(model) : model;
   if (!spec) throw new OmniEmbedError('unknown_model', `unknown model "${String(model)}"; pass a preset name or a ModelSpec`);
   // Relative folders resolve against the page: a worker would resolve them against its own script.
   if (options.modelUrl) return { ...spec, source: new URL(options.modelUrl, globalThis.location?.href).href };
-  if (spec === OMNI_TINY || spec.source === OMNI_TINY.source) return { ...spec, source: defaultModelUrl() };
   return spec;
 }
 

@@ -12,7 +12,7 @@ export class SessionError extends OmniEmbedError {
 
 export interface RuntimeOptions {
   /** Folder (URL) holding ORT's ort-wasm-simd-threaded.asyncify.{mjs,wasm}; default: beside ORT itself. */
-  wasmPaths?: string;
+  wasmPaths?: string | { mjs?: string; wasm?: string };
   numThreads?: number;
 }
 

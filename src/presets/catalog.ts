@@ -6,10 +6,12 @@ import type { ModelSpec } from './spec';
 const CLIP_TEXT = { graph: 'text_model', output: 'text_embeds', inputIds: 'input_ids', attentionMask: 'attention_mask' } as const;
 const CLIP_VISION = { graph: 'vision_model', output: 'image_embeds', input: 'pixel_values' } as const;
 
+/** Source sentinel for the model shipped inside the package; the worker maps it to its bundled files. */
+export const DEFAULT_MODEL = 'omni-tiny:bundled';
+
 export const OMNI_TINY: ModelSpec = {
   name: 'omni-tiny',
-  // Resolved against the SDK's own URL at run time (see resolveSpecSource) so it works unbundled.
-  source: 'omni-tiny',
+  source: DEFAULT_MODEL,
   description: 'Bundled reference model: text, image, audio, video and fused omni items in one 256-d space',
   dims: 256,
   matryoshka: [256, 128, 64],
