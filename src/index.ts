@@ -9,5 +9,5 @@ export type { EmbedInput, ImageInput, AudioInput, VideoInput, OmniItem } from '.
 export { PRESETS, HUB_PRESETS, OMNI_TINY, findPreset } from './presets/catalog';
 export { MODALITIES, type Modality, type ModelSpec } from './presets/spec';
 export type { DeviceRequest, Device } from './engine/backend';
-export * from './index/index';
-export * from './recommend/index';
+export { createIndex, importIndex, deletePersistedIndex, VectorIndex, IndexError, type IndexErrorCode, type GpuInfo, type Backend as IndexBackend, type Json as JsonValue, type Metric, type StorageFormat, type DevicePreference, type IndexItem, type StoredItem, type PersistOptions, type CreateIndexOptions, type MetadataFilter, type FilterFn, type SearchOptions, type SearchResult } from './index/index';
+export { interestVector, multiInterest, recommend, moreLikeThis, trainSemanticIds, formatSemanticId, SemanticIdCodebook, SemanticIdIndex, kmeans, kmeansAsync, type HistoryItem, type InterestOptions, type Interest, type RecommendOptions, type Recommendation, type SemanticId, type SemanticIdTrainOptions, type CodebookJson, type KMeansResult, type KMeansOptions } from './recommend/index';
