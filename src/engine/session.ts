@@ -45,6 +45,8 @@ export class GraphSession {
         // A single EP: a graph that cannot run on WebGPU must fail loudly, not hide on the CPU.
         executionProviders: [device],
         graphOptimizationLevel: 'all',
+        // ORT's C++ side prints EP-assignment warnings as console errors; only real errors matter.
+        logSeverityLevel: 3,
       });
       return new GraphSession(name, device, session);
     } catch (err) {

@@ -23,8 +23,13 @@ test('createEmbedder() with defaults embeds text, image, audio, video and an omn
       modalities: [text, image, audio, video, item].map((e) => e.modalities),
     };
   });
-  console.log(JSON.stringify(out));
   expect(out.lens).toEqual([256, 256, 256, 256, 256, 64]);
   for (const n of out.norms) expect(n).toBeCloseTo(1, 5);
   expect(out.modalities).toEqual([['text'], ['image'], ['audio'], ['video'], ['text', 'image', 'audio']]);
+});
+
+test('a plain <script type="module"> page embeds with defaults, no bundler', async ({ served }) => {
+  await served.goto('/tests/pages/plain-script.html');
+  await expect(served.locator('#out')).not.toHaveText('working', { timeout: 120_000 });
+  expect(JSON.parse((await served.locator('#out').textContent())!)).toMatchObject({ ok: true, text: 256, image: 256 });
 });
