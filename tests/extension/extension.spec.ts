@@ -122,6 +122,9 @@ test('save two images from a page, then text search from the popup ranks the rig
   expect(await menuClick('MENU_SAVE', img(RED_CIRCLE), page.url())).toMatchObject({ id: img(RED_CIRCLE), count: 1 });
   expect(await menuClick('MENU_SAVE', img(BLUE_STAR), page.url())).toMatchObject({ id: img(BLUE_STAR), count: 2 });
   console.log(`first save (model load + 2 embeddings): ${Date.now() - t0} ms`);
+  // Without CORS and without a tab to read it through (activeTab exists only after a real click),
+  // the image cannot be read: the error says so and nothing is saved.
+  await expect(menuClick('MENU_SAVE', `${site.origin}/nocors/${RED_CIRCLE_ALT}`, page.url())).rejects.toThrow(/could not fetch/);
 
   const popup = await openPopup();
   await expect(popup.locator('#status')).toHaveText('2 images in your library');

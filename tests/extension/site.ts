@@ -15,7 +15,8 @@ export function startSite(port: number, images: string[]): Promise<Site> {
 ${images.map((f) => `<img id="${f.replace('.png', '')}" src="/images/${f}" width="64" height="64">`).join('\n')}`;
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    res.setHeader('Access-Control-Allow-Origin', '*');
+    // /nocors/… serves the same images without CORS, like most sites do.
+    if (!path.startsWith('/nocors/')) res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader('Cache-Control', 'no-store');
     if (path === '/' || path === '/page.html') {
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
@@ -26,7 +27,7 @@ ${images.map((f) => `<img id="${f.replace('.png', '')}" src="/images/${f}" width
       return res.end();
     }
     const file = join(IMAGES, basename(path));
-    if (!path.startsWith('/images/') || !existsSync(file)) {
+    if (!/^\/(images|nocors)\//.test(path) || !existsSync(file)) {
       res.statusCode = 404;
       return res.end('not found');
     }
