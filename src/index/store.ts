@@ -1,5 +1,6 @@
 import { quantizeInt8Into, packBitsInto } from './quantize';
 import { paddedDims } from './vectors';
+import { scoreRowF32, scoreRowI8 } from './simd';
 import type { Json, StorageFormat } from './types';
 
 /** Slots are grouped in chunks of this many for dirty tracking (GPU upload, IndexedDB commit). */
@@ -221,32 +222,13 @@ export class VectorStore {
   }
 
   /**
-   * Exact score of one slot against a query padded to `stride` (zeros past dims). Four accumulators
-   * over the padded row, summed (a0 + a1) + (a2 + a3), rounded to f32: the CPU scan in
-   * vector-index.ts inlines exactly this arithmetic, so every path ranks by identical numbers.
+   * Exact score of one slot against a query padded to `stride` (zeros past dims), in the fixed f32
+   * arithmetic of simd.ts: the SIMD scan, the JS scan and candidate rescoring all rank by identical numbers.
    */
   scoreSlot(slot: number, q: Float32Array): number {
     const o = slot * this.stride;
-    const st = this.stride;
-    let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-    if (this.format === 'float32') {
-      const a = this.f32;
-      for (let j = 0; j < st; j += 4) {
-        a0 += a[o + j]! * q[j]!;
-        a1 += a[o + j + 1]! * q[j + 1]!;
-        a2 += a[o + j + 2]! * q[j + 2]!;
-        a3 += a[o + j + 3]! * q[j + 3]!;
-      }
-      return Math.fround(a0 + a1 + (a2 + a3));
-    }
-    const a = this.i8;
-    for (let j = 0; j < st; j += 4) {
-      a0 += a[o + j]! * q[j]!;
-      a1 += a[o + j + 1]! * q[j + 1]!;
-      a2 += a[o + j + 2]! * q[j + 2]!;
-      a3 += a[o + j + 3]! * q[j + 3]!;
-    }
-    return Math.fround((a0 + a1 + (a2 + a3)) * this.scales[slot]!);
+    if (this.format === 'float32') return scoreRowF32(this.f32, o, q, this.stride);
+    return Math.fround(scoreRowI8(this.i8, o, q, this.stride) * this.scales[slot]!);
   }
 
   /** int8 only: the refined score (int8 plane + residual plane, ~16-bit precision) used to rescore candidates. */

@@ -8,6 +8,7 @@ import { planesOf, VectorStore } from './store';
 import { TopK } from './topk';
 import { prepareVector } from './vectors';
 import { TimeSlicer } from './yield';
+import { simdKernels } from './simd';
 import type {
   CreateIndexOptions,
   DevicePreference,
@@ -338,40 +339,44 @@ export class VectorIndex<M extends Json = Json> {
     const top = new TopK(k);
     const slicer = new TimeSlicer();
     const st = s.stride;
-    // Same arithmetic as VectorStore.scoreSlot (kept inline: this loop is the hot path).
+    const f32 = s.format === 'float32';
+    const simd = simdKernels();
+    if (simd) {
+      // Blocks of rows are copied into the kernel's memory (staying in cache) and scored there.
+      const rowBytes = f32 ? st * 4 : st;
+      const block = Math.max(256, Math.floor((2 << 20) / rowBytes));
+      const qOff = 0;
+      const outOff = Math.ceil((st * 4) / 16) * 16;
+      const rowsOff = outOff + block * 4;
+      const need = rowsOff + block * rowBytes;
+      const mem = simd.memory;
+      if (mem.buffer.byteLength < need) mem.grow(Math.ceil((need - mem.buffer.byteLength) / 65536));
+      const src = f32 ? new Uint8Array(s.f32.buffer, s.f32.byteOffset) : new Uint8Array(s.i8.buffer, s.i8.byteOffset);
+      const sc = s.scales;
+      for (let b = 0; b < s.size; b += block) {
+        const cnt = Math.min(block, s.size - b);
+        // Re-written per block: another index may have used the kernel memory while we yielded.
+        new Float32Array(mem.buffer, qOff, st).set(q);
+        new Uint8Array(mem.buffer).set(src.subarray(b * rowBytes, (b + cnt) * rowBytes), rowsOff);
+        if (f32) simd.f32(rowsOff, cnt, st / 4, qOff, outOff);
+        else simd.i8(rowsOff, cnt, st / 4, qOff, outOff);
+        const out = new Float32Array(mem.buffer, outOff, cnt);
+        for (let i = 0; i < cnt; i++) {
+          const slot = b + i;
+          if (mask && !(mask[slot >>> 5]! & (1 << (slot & 31)))) continue;
+          const score = f32 ? out[i]! : Math.fround(out[i]! * sc[slot]!);
+          if (top.accepts(score, slot)) top.push(score, slot);
+        }
+        await slicer.maybeYield();
+      }
+      return top;
+    }
     for (let b = 0; b < s.size; b += SCAN_BLOCK) {
       const end = Math.min(s.size, b + SCAN_BLOCK);
-      if (s.format === 'float32') {
-        const a = s.f32;
-        for (let i = b; i < end; i++) {
-          if (mask && !(mask[i >>> 5]! & (1 << (i & 31)))) continue;
-          const o = i * st;
-          let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-          for (let j = 0; j < st; j += 4) {
-            a0 += a[o + j]! * q[j]!;
-            a1 += a[o + j + 1]! * q[j + 1]!;
-            a2 += a[o + j + 2]! * q[j + 2]!;
-            a3 += a[o + j + 3]! * q[j + 3]!;
-          }
-          const acc = Math.fround(a0 + a1 + (a2 + a3));
-          if (top.accepts(acc, i)) top.push(acc, i);
-        }
-      } else {
-        const a = s.i8;
-        const sc = s.scales;
-        for (let i = b; i < end; i++) {
-          if (mask && !(mask[i >>> 5]! & (1 << (i & 31)))) continue;
-          const o = i * st;
-          let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-          for (let j = 0; j < st; j += 4) {
-            a0 += a[o + j]! * q[j]!;
-            a1 += a[o + j + 1]! * q[j + 1]!;
-            a2 += a[o + j + 2]! * q[j + 2]!;
-            a3 += a[o + j + 3]! * q[j + 3]!;
-          }
-          const acc = Math.fround((a0 + a1 + (a2 + a3)) * sc[i]!);
-          if (top.accepts(acc, i)) top.push(acc, i);
-        }
+      for (let i = b; i < end; i++) {
+        if (mask && !(mask[i >>> 5]! & (1 << (i & 31)))) continue;
+        const score = s.scoreSlot(i, q);
+        if (top.accepts(score, i)) top.push(score, i);
       }
       await slicer.maybeYield();
     }

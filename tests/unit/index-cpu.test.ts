@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createIndex, importIndex, IndexError, type IndexItem, type Json } from '../../src/index/index';
 import { OmniEmbedError } from '../../src/errors';
+import { disableSimdForTesting, simdKernels } from '../../src/index/simd';
 
 // ---- small deterministic data helpers (kept local: tests own their data) ----
 function rng(seed: number): () => number {
@@ -165,6 +166,26 @@ describe('index: exact CPU search', () => {
     await expectCode(idx.commit(), 'index/invalid-options');
     await idx.dispose();
     await expectCode(idx.search(new Float32Array([1, 0, 0, 0])), 'index/disposed');
+  });
+});
+
+describe('index: WebAssembly SIMD scan', () => {
+  it('gives bit-identical ids and scores to the JS loop (float32 and int8, odd dims, filters)', async () => {
+    expect(simdKernels()).not.toBeNull();
+    for (const storage of ['float32', 'int8'] as const) {
+      const vs = randomVecs(3000, 37, 31);
+      const idx = await createIndex({ dims: 37, storage, device: 'cpu' });
+      await idx.add(items(vs, (i) => ({ odd: i % 2 === 1 })));
+      for (const q of randomVecs(4, 37, 32)) {
+        for (const opts of [{ k: 15 }, { k: 5, filter: { odd: true } }, { k: 10, rescore: false }]) {
+          const fast = await idx.search(q, opts);
+          disableSimdForTesting(true);
+          const slow = await idx.search(q, opts);
+          disableSimdForTesting(false);
+          expect(fast).toEqual(slow);
+        }
+      }
+    }
   });
 });
 
