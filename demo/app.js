@@ -252,6 +252,15 @@ async function main() {
   app.gallery = await fetch(`${DATA}index.json`).then((r) => r.json()).then((j) => j.items);
   for (const it of app.gallery) app.galleryById.set(it.id, it);
 
+  // Vectors from another build of the model are useless: re-embed when the model's files changed.
+  app.fingerprint = await modelFingerprint();
+  const stored = localStorage.getItem(storeKey('fingerprint'));
+  if (stored && stored !== app.fingerprint && app.index.count) {
+    setStatus('The model changed since the library was indexed: re-embedding…');
+    await reembedAfterModelChange();
+  }
+  localStorage.setItem(storeKey('fingerprint'), app.fingerprint);
+
   const marker = localStorage.getItem(storeKey('gallery'));
   if (marker === GALLERY_VERSION || marker === 'cleared') {
     document.body.dataset.restored = String(app.index.count);
@@ -259,6 +268,40 @@ async function main() {
     await indexGallery();
   }
   finishLoad();
+}
+
+/** A short hash of the bundled model's manifest (file sizes and digests); the preset name for others. */
+async function modelFingerprint() {
+  if (MODEL !== 'omni-tiny') return MODEL;
+  try {
+    const res = await fetch(new URL('../models/omni-tiny/manifest.json', new URL('/dist/browser/index.js', location.href)));
+    if (!res.ok) return MODEL;
+    const digest = await crypto.subtle.digest('SHA-256', await res.arrayBuffer());
+    return [...new Uint8Array(digest).slice(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  } catch {
+    return MODEL;
+  }
+}
+
+/** Drops the gallery vectors (re-indexed below) and re-embeds the user's own files from their stored blobs. */
+async function reembedAfterModelChange() {
+  const files = await allFiles().catch(() => new Map());
+  const mine = app.index.ids().filter((id) => app.index.get(id)?.metadata?.source === 'mine');
+  const keep = mine.map((id) => ({ id, metadata: app.index.get(id).metadata }));
+  await app.index.clear();
+  for (const { id, metadata } of keep) {
+    const blob = files.get(id);
+    if (!blob) continue;
+    try {
+      const { vector } = await app.embedder.embed(blob);
+      await app.index.add({ id, vector, metadata });
+      app.embeddedThisLoad++;
+    } catch (err) {
+      console.warn(`could not re-embed ${id}`, err);
+    }
+  }
+  await commitSoon();
+  if (localStorage.getItem(storeKey('gallery')) !== 'cleared') localStorage.removeItem(storeKey('gallery'));
 }
 
 function finishLoad() {
@@ -471,7 +514,13 @@ function mediaOf(id, meta, players = true) {
   }
   if (kind === 'video' || (kind === 'omni' && meta.video)) {
     const src = urlOf(id, meta, 'video');
-    if (players && src) wrap.append(el('video', { src, muted: true, loop: true, playsInline: true, preload: 'metadata', controls: true, class: 'player' }));
+    if (players && src) {
+      // Tiny clips: play muted in a loop; the controls appear on hover.
+      const v = el('video', { src, muted: true, loop: true, autoplay: true, playsInline: true, preload: 'auto', class: 'player' });
+      v.addEventListener('mouseenter', () => (v.controls = true));
+      v.addEventListener('mouseleave', () => (v.controls = false));
+      wrap.append(v);
+    }
     else if (meta.strip) wrap.append(el('div', { class: 'strip-thumb', style: `background-image:url("${meta.strip}")` }));
   }
   if (kind === 'audio' || (kind === 'omni' && meta.audio)) {
