@@ -524,13 +524,23 @@ function mediaOf(id, meta, players = true) {
     else if (meta.strip) wrap.append(el('div', { class: 'strip-thumb', style: `background-image:url("${meta.strip}")` }));
   }
   if (kind === 'audio' || (kind === 'omni' && meta.audio)) {
-    if (kind === 'audio') wrap.append(el('div', { class: 'wave', text: '🔊' }));
+    if (kind === 'audio') wrap.append(icon(SPEAKER));
     const src = urlOf(id, meta, 'audio');
     if (players && src) wrap.append(el('audio', { src, controls: true, preload: 'none', class: 'player' }));
   }
   if (kind === 'omni' && meta.title) wrap.append(el('div', { class: 'omni-title', text: `“${meta.title}”` }));
-  if (kind === 'omni' && !meta.image && !meta.video && !meta.audio) wrap.append(el('div', { class: 'wave', text: '📝' }));
+  if (kind === 'omni' && !meta.image && !meta.video && !meta.audio) wrap.append(icon(TEXT_ICON));
+  if (players && kind === 'audio' && meta.spoken) wrap.append(el('div', { class: 'spoken', text: `says “${meta.spoken}”` }));
   return wrap;
+}
+
+// Inline icons (no emoji: a browser without an emoji font would draw boxes).
+const SPEAKER = '<path d="M3 9v6h4l5 5V4L7 9H3z"/><path d="M16.5 12a4.5 4.5 0 0 0-2.5-4v8a4.5 4.5 0 0 0 2.5-4zM14 3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z"/>';
+const TEXT_ICON = '<path d="M4 5h16v2H4zM4 9h16v2H4zM4 13h10v2H4z"/>';
+function icon(paths) {
+  const d = el('div', { class: 'wave' });
+  d.innerHTML = `<svg viewBox="0 0 24 24" width="32" height="32" fill="currentColor" aria-hidden="true">${paths}</svg>`;
+  return d;
 }
 
 function dataAttrs(id, meta) {
@@ -686,6 +696,7 @@ async function addFiles(files) {
   await commitSoon();
   setState('ready');
   $('#loader').classList.add('done');
+  setProgress(1, 1, '');
   setStatus(`Added ${added.length} file${added.length === 1 ? '' : 's'} to your library (stored on this device).`);
   document.body.dataset.lastAdded = added.join(',');
   refreshLibrary();
