@@ -1,0 +1,165 @@
+// Page side of the benchmark: both libraries, the same inputs, the same page. Loaded by run.mjs
+// into a blank page served from the repo root (COOP/COEP, so WASM threads are available).
+const OMNI_URL = '/bench/.out/omni/index.js'; // a snapshot of dist/browser taken by run.mjs
+const MODEL_URL = '/models/omni-tiny/';
+// omni-embed's own ORT runtime files, copied beside the snapshot's worker by run.mjs.
+const OMNI_WASM = new URL('/bench/.out/omni/workers/', location.href).href;
+
+const state = { inputs: null, libs: {} };
+
+async function blobs(paths) {
+  return Promise.all(paths.map((p) => fetch(`/data/heldout/${p}`).then((r) => r.blob())));
+}
+const cycle = (arr, n) => Array.from({ length: n }, (_, i) => arr[i % arr.length]);
+
+export async function loadInputs({ captions, images, audio }) {
+  state.inputs = { captions, images: await blobs(images), audio: await blobs(audio) };
+  return { captions: captions.length, images: state.inputs.images.length, audio: state.inputs.audio.length };
+}
+
+// ---------- transformers.js, in its worker ----------
+class TjsClient {
+  constructor() {
+    this.worker = new Worker('/bench/embed/tjs-worker.js', { type: 'module', name: 'tjs' });
+    this.seq = 0;
+    this.pending = new Map();
+    this.worker.onmessage = ({ data }) => {
+      const p = this.pending.get(data.id);
+      this.pending.delete(data.id);
+      data.error ? p.reject(new Error(data.error)) : p.resolve(data.result);
+    };
+    this.worker.onerror = (e) => { for (const p of this.pending.values()) p.reject(new Error(`tjs worker: ${e.message}`)); };
+  }
+  call(op, args, transfer = []) {
+    const id = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, op, args }, transfer);
+    });
+  }
+  dispose() { this.worker.terminate(); }
+}
+
+// transformers.js's own read_audio() decodes with an AudioContext at the model's rate, on the page
+// (workers have no Web Audio); we do the same, inside the timed region, as omni-embed does.
+async function decodeAudio16k(blob) {
+  const ctx = new OfflineAudioContext(1, 1, 16000);
+  const buf = await ctx.decodeAudioData(await blob.arrayBuffer());
+  return buf.getChannelData(0).slice();
+}
+
+const BATCH = { text: 64, image: 16, audio: 8 }; // transformers.js batch sizes (overridable)
+
+export async function create(lib, { device = 'wasm', dtype = 'fp32', threads, workers, cache, batch } = {}) {
+  const cores = navigator.hardwareConcurrency || 2;
+  const t0 = performance.now();
+  if (lib === 'omni') {
+    const m = await import(OMNI_URL);
+    const e = await m.createEmbedder({ device, dtype, modelUrl: MODEL_URL, wasmPaths: OMNI_WASM, ...(threads ? { threads } : {}), ...(workers ? { workers } : {}), ...(cache === false ? { cache: false } : {}) });
+    state.libs.omni = {
+      embedder: e,
+      async embedMany(kind, items) {
+        const res = await Promise.all(items.map((x) => e.embed(x)));
+        return { count: res.length, dim: res[0].vector.length, first: Array.from(res[0].vector.slice(0, 4)) };
+      },
+      dispose: () => e.dispose(),
+    };
+  } else {
+    const c = new TjsClient();
+    const info = await c.call('init', { device, dtype, threads: threads ?? cores, cache });
+    const b = { ...BATCH, ...(batch ?? {}) };
+    state.libs.tjs = {
+      client: c,
+      info,
+      async embedMany(kind, items) {
+        let payload = items;
+        if (kind === 'audio') payload = await Promise.all(items.map(decodeAudio16k));
+        const transfer = kind === 'audio' ? payload.map((s) => s.buffer) : [];
+        const r = await c.call('embed', { kind, items: payload, batch: b[kind] }, transfer);
+        return { count: r.vectors.length / r.dim, dim: r.dim, first: Array.from(r.vectors.slice(0, 4)) };
+      },
+      dispose: () => c.dispose(),
+    };
+  }
+  return { ms: performance.now() - t0, info: state.libs[lib].info ?? null };
+}
+
+function itemsFor(kind, n) {
+  const src = kind === 'text' ? state.inputs.captions : kind === 'image' ? state.inputs.images : state.inputs.audio;
+  return cycle(src, n);
+}
+
+/** Warm-up: loads the graph for this modality and runs one small batch, outside any timed region. */
+export async function warm(lib, kind, n = 8) {
+  const t0 = performance.now();
+  await state.libs[lib].embedMany(kind, itemsFor(kind, n));
+  return performance.now() - t0;
+}
+
+/** One timed throughput run; main-thread long tasks observed over the same window. */
+export async function throughput(lib, kind, n) {
+  const items = itemsFor(kind, n);
+  const long = [];
+  const obs = new PerformanceObserver((list) => list.getEntries().forEach((e) => long.push(Math.round(e.duration))));
+  obs.observe({ type: 'longtask' });
+  // A frame counter: the main thread's responsiveness as an animation would see it.
+  let frames = 0, maxGap = 0, last = performance.now(), running = true;
+  const tick = (t) => { frames++; maxGap = Math.max(maxGap, t - last); last = t; if (running) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+  const t0 = performance.now();
+  const r = await state.libs[lib].embedMany(kind, items);
+  const ms = performance.now() - t0;
+  running = false;
+  await new Promise((res) => setTimeout(res, 50));
+  obs.takeRecords().forEach((e) => long.push(Math.round(e.duration)));
+  obs.disconnect();
+  if (r.count !== n) throw new Error(`${lib} ${kind}: ${r.count} vectors for ${n} inputs`);
+  return { ms, perSec: (n * 1000) / ms, longTasks: long.length, longTaskMs: long.reduce((a, b) => a + b, 0), maxFrameGapMs: Math.round(maxGap), first: r.first };
+}
+
+/** Sequential single-item latency (one request at a time, nothing else queued). */
+export async function latency(lib, kind, reps) {
+  const items = itemsFor(kind, reps);
+  const times = [];
+  for (const x of items) {
+    const t0 = performance.now();
+    await state.libs[lib].embedMany(kind, [x]);
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
+export async function memory() {
+  const out = {};
+  if (performance.measureUserAgentSpecificMemory) {
+    try {
+      const m = await performance.measureUserAgentSpecificMemory();
+      out.uaBytes = m.bytes;
+      out.breakdown = m.breakdown.filter((b) => b.bytes > 0).map((b) => ({ bytes: b.bytes, types: b.types, scope: b.attribution.map((a) => `${a.scope}:${(a.url || '').split('/').pop()}`).join(',') }));
+    } catch (err) { out.uaError = String(err); }
+  }
+  if (performance.memory) out.mainHeapUsed = performance.memory.usedJSHeapSize;
+  return out;
+}
+
+export async function dispose(lib) {
+  await state.libs[lib]?.dispose();
+  delete state.libs[lib];
+}
+
+/** First visit / revisit: from nothing to the first text embedding. */
+export async function startToFirst(lib, opts) {
+  const t0 = performance.now();
+  const c = await create(lib, opts);
+  const t1 = performance.now();
+  await state.libs[lib].embedMany('text', ['a red circle']);
+  const t2 = performance.now();
+  return { createMs: t1 - t0, firstEmbedMs: t2 - t1, totalMs: t2 - t0, info: c.info };
+}
+
+export async function gpuInfo() {
+  const a = await navigator.gpu?.requestAdapter().catch(() => null);
+  if (!a) return null;
+  const i = a.info ?? {};
+  return { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description };
+}
