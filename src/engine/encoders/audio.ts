@@ -2,9 +2,9 @@ import type { AudioWiring } from '../../presets/spec';
 import type { AudioPayload } from '../payload';
 import { LogMelExtractor, type AudioFeatureConfig } from '../preprocess/audio-features';
 import { resample } from '../preprocess/resample';
-import { floatTensor, tensorData, type GraphSession } from '../session';
-import { meanOf, splitRows } from '../pooling';
-import { inSlices, splitTokens, type Encoded } from './encoder';
+import { floatTensor, type GraphSession } from '../session';
+import { meanOf } from '../pooling';
+import { inSlices, runEncoder, type Encoded } from './encoder';
 import { OmniEmbedError } from '../../errors';
 
 const BATCH = 8;
@@ -55,13 +55,8 @@ export class AudioEncoder {
       const { frames, melBins } = feats[0]!;
       const input = new Float32Array(slice.length * frames * melBins);
       feats.forEach((f, i) => input.set(f.data, i * frames * melBins));
-      const outputs = [this.wiring.output, ...(this.wiring.tokens ? [this.wiring.tokens] : [])];
-      const session = await this.session();
-      const result = await session.run({ [this.wiring.input]: floatTensor(input, [slice.length, 1, frames, melBins]) }, outputs);
-      const embeds = splitRows(tensorData(result[this.wiring.output], this.wiring.output), slice.length, this.dims);
-      if (!this.wiring.tokens) return { embeds };
-      const t = result[this.wiring.tokens]!;
-      return { embeds, tokens: splitTokens(tensorData(t, this.wiring.tokens), slice.length, t.dims[1]!, t.dims[2]!) };
+      const feeds = { [this.wiring.input]: floatTensor(input, [slice.length, 1, frames, melBins]) };
+      return runEncoder(await this.session(), feeds, this.wiring, slice.length, this.dims);
     });
     const group = (rows: Float32Array[]) => clips.map((_, i) => meanOf(rows.filter((_, j) => owner[j] === i)));
     return perChunk.tokens ? { embeds: group(perChunk.embeds), tokens: group(perChunk.tokens) } : { embeds: group(perChunk.embeds) };

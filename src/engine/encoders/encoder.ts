@@ -1,3 +1,7 @@
+import type { EncoderWiring } from '../../presets/spec';
+import { splitRows } from '../pooling';
+import { tensorData, type Feeds, type GraphSession } from '../session';
+
 // What every modality encoder returns for a batch: pooled embeddings and, for models with a
 // fusion graph, the token states fusion concatenates. Rows own their memory (transferable).
 
@@ -29,4 +33,17 @@ export function splitTokens(data: Float32Array, batch: number, tokens: number, h
     const start = r * tokens * hidden;
     return data.slice(start, start + n * hidden);
   });
+}
+
+/**
+ * One run of a modality graph: the pooled output, and its token states when the wiring names them
+ * (trimmed per row to `keep` real tokens, for text).
+ */
+export async function runEncoder(session: GraphSession, feeds: Feeds, wiring: EncoderWiring, batch: number, dims: number, keep?: number[]): Promise<Encoded> {
+  const outputs = [wiring.output, ...(wiring.tokens ? [wiring.tokens] : [])];
+  const result = await session.run(feeds, outputs);
+  const embeds = splitRows(tensorData(result[wiring.output], wiring.output), batch, dims);
+  if (!wiring.tokens) return { embeds };
+  const t = result[wiring.tokens]!;
+  return { embeds, tokens: splitTokens(tensorData(t, wiring.tokens), batch, t.dims[1]!, t.dims[2]!, keep) };
 }

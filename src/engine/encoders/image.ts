@@ -1,9 +1,8 @@
 import type { ImageWiring } from '../../presets/spec';
 import type { ImagePayload } from '../payload';
 import { preprocessImage, type ImageProcessorConfig } from '../preprocess/image';
-import { floatTensor, tensorData, type GraphSession } from '../session';
-import { splitRows } from '../pooling';
-import { inSlices, splitTokens, type Encoded } from './encoder';
+import { floatTensor, type GraphSession } from '../session';
+import { inSlices, runEncoder, type Encoded } from './encoder';
 
 const BATCH = 8;
 
@@ -32,13 +31,8 @@ export class ImageEncoder {
       const tensors = [];
       for (const image of slice) tensors.push(await this.pixelValues(image));
       const { height, width } = tensors[0]!;
-      const outputs = [this.wiring.output, ...(this.wiring.tokens ? [this.wiring.tokens] : [])];
-      const session = await this.session();
-      const result = await session.run({ [this.wiring.input]: floatTensor(stack(tensors), [slice.length, 3, height, width]) }, outputs);
-      const embeds = splitRows(tensorData(result[this.wiring.output], this.wiring.output), slice.length, this.dims);
-      if (!this.wiring.tokens) return { embeds };
-      const t = result[this.wiring.tokens]!;
-      return { embeds, tokens: splitTokens(tensorData(t, this.wiring.tokens), slice.length, t.dims[1]!, t.dims[2]!) };
+      const feeds = { [this.wiring.input]: floatTensor(stack(tensors), [slice.length, 3, height, width]) };
+      return runEncoder(await this.session(), feeds, this.wiring, slice.length, this.dims);
     });
   }
 }

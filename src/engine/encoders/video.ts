@@ -1,9 +1,9 @@
 import type { VideoWiring } from '../../presets/spec';
 import type { VideoPayload, ImagePayload } from '../payload';
-import { floatTensor, tensorData, type GraphSession } from '../session';
-import { l2Normalize, meanOf, splitRows } from '../pooling';
+import { floatTensor, type GraphSession } from '../session';
+import { l2Normalize, meanOf } from '../pooling';
 import { OmniEmbedError } from '../../errors';
-import { inSlices, splitTokens, type Encoded } from './encoder';
+import { inSlices, runEncoder, type Encoded } from './encoder';
 import { stack, type ImageEncoder } from './image';
 
 const BATCH = 2;
@@ -39,13 +39,7 @@ export class VideoEncoder {
         clips.push(stack(frames));
       }
       const input = floatTensor(stack(clips.map((data) => ({ data }))), [slice.length, this.wiring.numFrames, 3, frameShape[0]!, frameShape[1]!]);
-      const outputs = [this.wiring.output, ...(this.wiring.tokens ? [this.wiring.tokens] : [])];
-      const session = await this.session();
-      const result = await session.run({ [this.wiring.input]: input }, outputs);
-      const embeds = splitRows(tensorData(result[this.wiring.output], this.wiring.output), slice.length, this.dims);
-      if (!this.wiring.tokens) return { embeds };
-      const t = result[this.wiring.tokens]!;
-      return { embeds, tokens: splitTokens(tensorData(t, this.wiring.tokens), slice.length, t.dims[1]!, t.dims[2]!) };
+      return runEncoder(await this.session(), { [this.wiring.input]: input }, this.wiring, slice.length, this.dims);
     });
   }
 }
