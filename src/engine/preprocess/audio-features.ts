@@ -1,7 +1,9 @@
 // Log-mel features the way CLAP's feature extractor defines them (librosa conventions):
 // periodic Hann window, centred frames with reflect padding, power spectrum, Slaney mel filters,
 // 10·log10 power-to-dB. Parameters come from the model's preprocessor config, never hard-coded,
-// and a browser test proves the output equals transformers.js's ClapFeatureExtractor.
+// and a test proves the output equals transformers.js's ClapFeatureExtractor.
+
+import { FFT } from './fft';
 
 export interface AudioFeatureConfig {
   sampling_rate: number;
@@ -50,61 +52,13 @@ function periodicHann(n: number): Float64Array {
   return w;
 }
 
-/** In-place iterative radix-2 FFT; sizes that are not powers of two use the DFT below. */
-function fftRadix2(re: Float64Array, im: Float64Array): void {
-  const n = re.length;
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      [re[i], re[j]] = [re[j]!, re[i]!];
-      [im[i], im[j]] = [im[j]!, im[i]!];
-    }
-  }
-  for (let len = 2; len <= n; len <<= 1) {
-    const ang = (-2 * Math.PI) / len;
-    const wr = Math.cos(ang), wi = Math.sin(ang);
-    for (let i = 0; i < n; i += len) {
-      let cr = 1, ci = 0;
-      for (let k = 0; k < len / 2; k++) {
-        const a = i + k, b = a + len / 2;
-        const tr = re[b]! * cr - im[b]! * ci;
-        const ti = re[b]! * ci + im[b]! * cr;
-        re[b] = re[a]! - tr; im[b] = im[a]! - ti;
-        re[a] = re[a]! + tr; im[a] = im[a]! + ti;
-        const ncr = cr * wr - ci * wi;
-        ci = cr * wi + ci * wr;
-        cr = ncr;
-      }
-    }
-  }
-}
-
 /** Power spectrum of one windowed frame: |X[k]|² for k in [0, n/2]. */
 function createPowerSpectrum(n: number): (frame: Float64Array, out: Float64Array) => void {
-  if ((n & (n - 1)) === 0) {
-    const re = new Float64Array(n), im = new Float64Array(n);
-    return (frame, out) => {
-      re.set(frame); im.fill(0);
-      fftRadix2(re, im);
-      for (let k = 0; k < out.length; k++) out[k] = re[k]! ** 2 + im[k]! ** 2;
-    };
-  }
-  // Direct DFT with precomputed twiddles: O(n²) but only for unusual window sizes (e.g. 400).
-  const bins = Math.floor(n / 2) + 1;
-  const cos = new Float64Array(bins * n), sin = new Float64Array(bins * n);
-  for (let k = 0; k < bins; k++) for (let t = 0; t < n; t++) {
-    const a = (2 * Math.PI * ((k * t) % n)) / n;
-    cos[k * n + t] = Math.cos(a);
-    sin[k * n + t] = Math.sin(a);
-  }
+  const fft = new FFT(n);
+  const re = new Float64Array(n), im = new Float64Array(n);
   return (frame, out) => {
-    for (let k = 0; k < bins; k++) {
-      let r = 0, i = 0;
-      for (let t = 0; t < n; t++) { r += frame[t]! * cos[k * n + t]!; i -= frame[t]! * sin[k * n + t]!; }
-      out[k] = r * r + i * i;
-    }
+    fft.realTransform(frame, re, im);
+    for (let k = 0; k < out.length; k++) out[k] = re[k]! ** 2 + im[k]! ** 2;
   };
 }
 
@@ -128,6 +82,8 @@ export function fitToLength(samples: Float32Array, length: number, padding: Audi
 
 export class LogMelExtractor {
   private readonly filters: Float64Array[];
+  /** Each triangular filter's non-zero bin range [from, to): most of a filter row is zero. */
+  private readonly spans: [number, number][];
   private readonly window: Float64Array;
   private readonly power: (frame: Float64Array, out: Float64Array) => void;
   readonly maxSamples: number;
@@ -136,6 +92,12 @@ export class LogMelExtractor {
     const n = config.fft_window_size;
     this.window = periodicHann(n);
     this.filters = slaneyMelFilters(Math.floor(n / 2) + 1, config.feature_size, config.frequency_min, config.frequency_max, config.sampling_rate);
+    this.spans = this.filters.map((row) => {
+      const from = row.findIndex((v) => v !== 0);
+      let to = row.length;
+      while (to > 0 && row[to - 1] === 0) to--;
+      return from < 0 ? [0, 0] : [from, to];
+    });
     this.power = createPowerSpectrum(n);
     this.maxSamples = Math.round(config.max_length_s * config.sampling_rate);
   }
@@ -163,8 +125,9 @@ export class LogMelExtractor {
       this.power(frame, spectrum);
       for (let m = 0; m < melBins; m++) {
         const filter = this.filters[m]!;
+        const [from, to] = this.spans[m]!;
         let e = 0;
-        for (let k = 0; k < bins; k++) e += filter[k]! * spectrum[k]!;
+        for (let k = from; k < to; k++) e += filter[k]! * spectrum[k]!;
         out[f * melBins + m] = 10 * Math.log10(Math.max(1e-10, e));
       }
     }
