@@ -41,10 +41,26 @@ async function toBitmap(src: Blob | ImageBitmap): Promise<ImageBitmap> {
   }
 }
 
+/** One reusable canvas per target size: images of a model mostly resize to the same size. */
+const canvases = new Map<string, OffscreenCanvasRenderingContext2D>();
+
+function context(width: number, height: number): OffscreenCanvasRenderingContext2D {
+  const key = `${width}x${height}`;
+  let ctx = canvases.get(key);
+  if (!ctx) {
+    const made = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+    if (!made) throw new ImageDecodeError('OffscreenCanvas 2d context is unavailable in this worker');
+    if (canvases.size > 8) canvases.clear();
+    canvases.set(key, made);
+    ctx = made;
+  }
+  return ctx;
+}
+
 function draw(source: CanvasImageSource, width: number, height: number): Pixels {
-  const canvas = new OffscreenCanvas(width, height);
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  if (!ctx) throw new ImageDecodeError('OffscreenCanvas 2d context is unavailable in this worker');
+  const ctx = context(width, height);
+  // Transparent pixels must read back as they would on a fresh canvas.
+  ctx.clearRect(0, 0, width, height);
   ctx.drawImage(source, 0, 0, width, height);
   return { data: ctx.getImageData(0, 0, width, height).data, width, height };
 }
