@@ -5,7 +5,9 @@ import { loadModel, readJson, type Dtype as FileDtype, type LoadProgress, type M
 import { OmniEmbedError } from '../errors';
 import { MODALITIES, specGraphs, specModalities, type Modality, type ModelSpec } from '../presets/spec';
 import { planDevice, probeWebGpu, type Device, type DeviceRequest, type Dtype } from './backend';
-import { GraphSession, configureRuntime, webgpuDevice, type RuntimeOptions } from './session';
+import { configureRuntime, type RuntimeOptions } from './session';
+import { DisposedError, GraphSessions } from './graph-sessions';
+import { embedOmniItems, type ModalityEncoders } from './omni';
 import { TextProcessor } from './preprocess/text';
 import type { ImageProcessorConfig } from './preprocess/image';
 import type { AudioFeatureConfig } from './preprocess/audio-features';
@@ -14,10 +16,12 @@ import { TextEncoder } from './encoders/text';
 import { ImageEncoder } from './encoders/image';
 import { AudioEncoder } from './encoders/audio';
 import { VideoEncoder, videoAsFrameMean } from './encoders/video';
-import { FusionEncoder, lateFusion, type FusionParts } from './encoders/fusion';
+import { FusionEncoder } from './encoders/fusion';
 import type { Encoded } from './encoders/encoder';
 import { l2Normalize } from './pooling';
-import type { EmbedJob, JobResult, OmniPayload, Payload } from './payload';
+import type { EmbedJob, JobResult, Payload } from './payload';
+
+export { DisposedError } from './graph-sessions';
 
 export interface EngineOptions extends RuntimeOptions {
   spec: ModelSpec;
@@ -47,12 +51,6 @@ export interface EngineEvents {
   onWarning?: (message: string) => void;
 }
 
-export class DisposedError extends OmniEmbedError {
-  constructor() {
-    super('disposed', 'this embedder has been disposed; create a new one');
-  }
-}
-
 export class UnsupportedModalityError extends OmniEmbedError {
   constructor(modality: string, model: string) {
     super('unsupported_modality', `model ${model} does not embed ${modality}`);
@@ -64,12 +62,11 @@ interface Embedded { vector: Float32Array; modalities: Modality[] }
 const FILE_DTYPE: Record<Dtype, FileDtype> = { fp32: 'fp32', fp16: 'fp16', q8: 'q8', q4: 'q4' };
 
 export class Engine {
-  private sessions = new Map<string, Promise<GraphSession>>();
+  /** Graph bytes fetched at start-up, handed to ORT once and then dropped. */
   private pendingBytes = new Map<string, Uint8Array>();
   private disposed = false;
-  private device: Device = 'wasm';
   private dtype: Dtype = 'fp32';
-  private deviceReason = '';
+  private sessions!: GraphSessions;
   private facts!: ModelFacts;
   private text?: TextEncoder;
   private image?: ImageEncoder;
@@ -90,16 +87,15 @@ export class Engine {
     configureRuntime(this.options);
     const gpu = await probeWebGpu();
     const plan = planDevice(this.options.device ?? 'auto', this.options.dtype, gpu);
-    this.device = plan.device;
     this.dtype = plan.dtype;
-    this.deviceReason = plan.reason;
+    this.sessions = new GraphSessions(plan.device, plan.reason, (graph) => this.graphBytes(graph), this.events.onDeviceChange);
     const files = await this.loadFiles(specGraphs(spec), true);
 
     const config = readJson<Record<string, unknown>>(files, 'config.json');
     const [tokFile, tokConfigFile] = spec.tokenizerFiles ?? ['tokenizer.json', 'tokenizer_config.json'];
     const tokenizerConfig = files.has(tokConfigFile) ? readJson<Record<string, unknown>>(files, tokConfigFile) : {};
     this.facts = readModelFacts(config, tokenizerConfig);
-    const session = (graph: string) => () => this.session(graph);
+    const session = (graph: string) => () => this.sessions.get(graph);
 
     if (spec.text) {
       const processor = new TextProcessor(readJson(files, tokFile), tokenizerConfig, {
@@ -125,7 +121,7 @@ export class Engine {
     // Create the first session now: a model whose graphs cannot run on WebGPU is found out at
     // start-up (and moved to WASM) rather than on the user's first query.
     const first = specGraphs(spec)[0];
-    if (first) await this.session(first);
+    if (first) await this.sessions.get(first);
   }
 
   private async loadFiles(graphs: string[], withConfigs: boolean): Promise<Map<string, Uint8Array>> {
@@ -149,67 +145,18 @@ export class Engine {
     return loaded.files;
   }
 
-  private session(graph: string): Promise<GraphSession> {
-    if (this.disposed) return Promise.reject(new DisposedError());
-    let s = this.sessions.get(graph);
-    if (!s) {
-      s = this.createSession(graph);
-      this.sessions.set(graph, s);
-      s.catch(() => this.sessions.delete(graph));
-    }
-    return s;
-  }
-
-  private async createSession(graph: string): Promise<GraphSession> {
+  private async graphBytes(graph: string): Promise<Uint8Array> {
     let bytes = this.pendingBytes.get(graph);
     if (!bytes) {
       await this.loadFiles([graph], false);
       bytes = this.pendingBytes.get(graph)!;
     }
-    try {
-      const s = await GraphSession.create(graph, bytes, this.device);
-      if (this.device === 'webgpu') void this.watchDevice();
-      return s;
-    } catch (err) {
-      if (this.device !== 'webgpu') throw err;
-      // The model does not run on this GPU: serve from WASM rather than fail.
-      await this.switchToWasm(`${graph} cannot run on WebGPU: ${(err as Error).message}`);
-      return GraphSession.create(graph, bytes, 'wasm');
-    } finally {
-      this.pendingBytes.delete(graph);
-    }
+    this.pendingBytes.delete(graph);
+    return bytes;
   }
 
-  private watching = false;
-
-  private async watchDevice(): Promise<void> {
-    if (this.watching) return;
-    const device = await webgpuDevice();
-    if (!device || this.watching) return;
-    this.watching = true;
-    void device.lost.then((lost) => {
-      if (this.disposed || this.device !== 'webgpu') return;
-      void this.switchToWasm(`WebGPU device lost (${lost.reason}: ${lost.message})`);
-    });
-  }
-
-  /** Rebuilds every session on WASM; queued work continues on the new sessions. */
-  private async switchToWasm(reason: string): Promise<void> {
-    if (this.device === 'wasm') return;
-    this.device = 'wasm';
-    this.deviceReason = reason;
-    if (this.dtype === 'fp16') this.dtype = 'fp32';
-    const old = [...this.sessions.values()];
-    this.sessions.clear();
-    for (const s of old) void s.then((x) => x.release()).catch(() => undefined);
-    this.events.onDeviceChange?.({ from: 'webgpu', to: 'wasm', reason });
-  }
-
-  /** Test hook: destroys ORT's GPUDevice to exercise the device-loss path. */
-  async loseDevice(): Promise<boolean> {
-    const device = await webgpuDevice();
-    device?.destroy();
-    return !!device;
+  loseDevice(): Promise<boolean> {
+    return this.sessions.loseDevice();
   }
 
   get info(): EngineInfo {
@@ -217,13 +164,14 @@ export class Engine {
     const instructions = spec.instructions ?? this.facts?.instructions;
     return {
       model: spec.name,
-      device: this.device,
-      dtype: this.dtype,
+      device: this.sessions.device,
+      // After a fallback to WASM, fp16 graphs are not what runs: report fp32, which is.
+      dtype: this.sessions.device === 'wasm' && this.dtype === 'fp16' ? 'fp32' : this.dtype,
       dims: spec.dims,
       matryoshka: spec.matryoshka ?? [spec.dims],
       modalities: specModalities(spec),
       fusion: spec.fusion ? 'graph' : 'late',
-      deviceReason: this.deviceReason,
+      deviceReason: this.sessions.reason,
       ...(this.audio ? { audioSampleRate: this.audio.config.sampling_rate } : {}),
       ...(instructions ? { instructions } : {}),
     };
@@ -262,13 +210,14 @@ export class Engine {
     const of = <K extends Payload['kind']>(k: K) => jobs.map((j) => j.payload as Extract<Payload, { kind: K }>);
     const tag = (modality: Modality) => (e: Encoded) => e.embeds.map((vector) => ({ vector, modalities: [modality] }));
     switch (kind) {
-      case 'text': return tag('text')(await this.encodeText(of('text').map((p) => p.text)));
-      case 'image': return tag('image')(await this.need(this.image, 'image').encode(of('image').map((p) => p.image)));
-      case 'audio': return tag('audio')(await this.need(this.audio, 'audio').encode(of('audio').map((p) => p.audio)));
-      case 'video': return tag('video')(await this.encodeVideo(of('video').map((p) => p.video)));
+      case 'text': return tag('text')(await this.encoders.text(of('text').map((p) => p.text)));
+      case 'image': return tag('image')(await this.encoders.image(of('image').map((p) => p.image)));
+      case 'audio': return tag('audio')(await this.encoders.audio(of('audio').map((p) => p.audio)));
+      case 'video': return tag('video')(await this.encoders.video(of('video').map((p) => p.video)));
       case 'omni': {
         const items = of('omni').map((p) => p.item);
-        const vectors = await this.embedOmni(items, jobs.map((j) => j.instruction));
+        const instructions = jobs.map((j) => j.instruction ?? this.info.instructions?.target);
+        const vectors = await embedOmniItems(this.encoders, this.fusion, items, instructions);
         return vectors.map((vector, i) => ({ vector, modalities: MODALITIES.filter((m) => items[i]![m] !== undefined) }));
       }
     }
@@ -279,70 +228,24 @@ export class Engine {
     return encoder;
   }
 
-  private encodeText(texts: string[]): Promise<Encoded> {
-    for (const t of texts) if (typeof t !== 'string') throw new OmniEmbedError('invalid_input', 'text input must be a string');
-    return this.need(this.text, 'text').encode(texts);
-  }
-
-  private encodeVideo(videos: Parameters<VideoEncoder['encode']>[0]): Promise<Encoded> {
-    if (this.video) return this.video.encode(videos);
-    return videoAsFrameMean(this.need(this.image, 'video'), videos, this.options.spec.videoFrames ?? 8);
-  }
-
-  private async embedOmni(items: OmniPayload[], requested: (string | undefined)[]): Promise<Float32Array[]> {
-    const instructions = requested.map((r) => r ?? this.info.instructions?.target);
-    const pick = <K extends keyof OmniPayload>(key: K) => {
-      const idx = items.flatMap((it, i) => (it[key] !== undefined ? [i] : []));
-      return { idx, values: idx.map((i) => items[i]![key]!) };
-    };
-    const audio = pick('audio'), image = pick('image'), video = pick('video');
-    const audioEnc = audio.idx.length ? await this.need(this.audio, 'audio').encode(audio.values) : undefined;
-    const imageEnc = image.idx.length ? await this.need(this.image, 'image').encode(image.values) : undefined;
-    const videoEnc = video.idx.length ? await this.encodeVideo(video.values) : undefined;
-
-    if (!this.fusion) {
-      // Late fusion: every present part counts once, text included.
-      const text = pick('text');
-      const textEnc = text.idx.length ? await this.encodeText(text.values) : undefined;
-      return items.map((_, i) => {
-        const parts: Float32Array[] = [];
-        for (const [sel, enc] of [[audio, audioEnc], [image, imageEnc], [video, videoEnc], [text, textEnc]] as const) {
-          const k = sel.idx.indexOf(i);
-          if (k >= 0 && enc) parts.push(enc.embeds[k]!);
-        }
-        if (!parts.length) throw new OmniEmbedError('invalid_input', 'an omni item needs at least one of text, image, audio, video');
-        return lateFusion(parts);
-      });
-    }
-
-    // The fusion graph sees the instruction as text, so an item without text still carries it.
-    const texts = items.map((it, i) => [instructions[i], it.text].filter(Boolean).join(' '));
-    const textIdx = texts.flatMap((t, i) => (t ? [i] : []));
-    const textEnc = textIdx.length ? await this.encodeText(textIdx.map((i) => texts[i]!)) : undefined;
-    const tokensOf = (sel: { idx: number[] }, enc: Encoded | undefined, i: number) => {
-      const k = sel.idx.indexOf(i);
-      return k >= 0 ? enc?.tokens?.[k] : undefined;
-    };
-    const parts: FusionParts[] = items.map((item, i) => {
-      if (!item.text && !item.image && !item.audio && !item.video) {
-        throw new OmniEmbedError('invalid_input', 'an omni item needs at least one of text, image, audio, video');
-      }
-      const p: FusionParts = {};
-      const a = tokensOf(audio, audioEnc, i); if (a) p.audio = a;
-      const v = tokensOf(video, videoEnc, i) ?? tokensOf(image, imageEnc, i); if (v) p.vision = v;
-      const t = tokensOf({ idx: textIdx }, textEnc, i); if (t) p.text = t;
-      return p;
-    });
-    return (await this.fusion.encode(parts)).embeds;
-  }
+  private readonly encoders: ModalityEncoders = {
+    text: (texts) => {
+      for (const t of texts) if (typeof t !== 'string') throw new OmniEmbedError('invalid_input', 'text input must be a string');
+      return this.need(this.text, 'text').encode(texts);
+    },
+    image: (images) => this.need(this.image, 'image').encode(images),
+    audio: (clips) => this.need(this.audio, 'audio').encode(clips),
+    video: (videos) => this.video
+      ? this.video.encode(videos)
+      // Late fusion for models without a video graph: the mean of the frames' image embeddings.
+      : videoAsFrameMean(this.need(this.image, 'video'), videos, this.options.spec.videoFrames ?? 8),
+  };
 
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    const sessions = [...this.sessions.values()];
-    this.sessions.clear();
     this.pendingBytes.clear();
-    await Promise.all(sessions.map((s) => s.then((x) => x.release()).catch(() => undefined)));
+    await this.sessions?.dispose();
   }
 }
 
