@@ -9,7 +9,9 @@ const DEVICE = params.get('device') ?? 'auto';
 const MODEL = params.get('model') ?? 'omni-tiny';
 const DATA = '/data/heldout/';
 const GALLERY_VERSION = 'heldout-v1';
-const CONCURRENCY = 3;
+/** Gallery items in flight at once (?concurrency=n). On WebGPU one at a time: several overlapping
+ * first calls can stall the WebGPU worker (seen on SwiftShader), and one GPU queue gains nothing from more. */
+const CONCURRENCY_PARAM = params.get('concurrency');
 const K = 12;
 
 const $ = (sel) => document.querySelector(sel);
@@ -246,7 +248,7 @@ async function main() {
   console.info(`model ready in ${Math.round(performance.now() - t0)} ms on ${info.device}`);
 
   setStatus('Opening the library…');
-  app.index = await omni.createIndex({ dims: info.dims, persist: { name: `demo-${MODEL}` } });
+  app.index = await openIndex(info.dims);
   await restoreUserFiles();
 
   app.gallery = await fetch(`${DATA}index.json`).then((r) => r.json()).then((j) => j.items);
@@ -268,6 +270,20 @@ async function main() {
     await indexGallery();
   }
   finishLoad();
+}
+
+/** The persisted library for this model; one saved with other dimensions (an older model) is dropped. */
+async function openIndex(dims) {
+  const name = `demo-${MODEL}`;
+  try {
+    return await omni.createIndex({ dims, persist: { name } });
+  } catch (err) {
+    if (err?.code !== 'index/persist-mismatch') throw err;
+    console.warn('dropping a library saved with another model shape', err);
+    await omni.deletePersistedIndex(name);
+    localStorage.removeItem(storeKey('gallery'));
+    return omni.createIndex({ dims, persist: { name } });
+  }
 }
 
 /** A short hash of the bundled model's manifest (file sizes and digests); the preset name for others. */
@@ -374,7 +390,9 @@ async function indexGallery() {
     setProgress(done, total, `${done} / ${total}${rate > 0 ? ` · ${rate.toFixed(1)} items/s` : ''}`);
     $('#index-progress').dataset.done = String(done);
   };
-  setStatus(`Indexing the gallery on this device (${app.embedder.info.device})…`);
+  setStatus(`Indexing the gallery on this device (${app.embedder.info.device === 'webgpu' ? 'WebGPU' : 'WASM'})…`);
+  $('#results').replaceChildren(el('p', { class: 'muted', text: 'Search opens as soon as the gallery is indexed — the library on the right fills up meanwhile.' }));
+  $('#library-info').textContent = 'Indexing…';
   tick();
   let next = 0;
   let sinceCommit = 0;
@@ -384,8 +402,10 @@ async function indexGallery() {
       try {
         const input = await inputOf(item);
         const { vector } = await app.embedder.embed(input);
-        await app.index.add({ id: item.id, vector, metadata: metaOf(item) });
+        const metadata = metaOf(item);
+        await app.index.add({ id: item.id, vector, metadata });
         app.embeddedThisLoad++;
+        $('#library').append(tileOf(item.id, metadata)); // the library fills up as items are indexed
         if (++sinceCommit >= 24) {
           sinceCommit = 0;
           commitSoon();
@@ -398,7 +418,8 @@ async function indexGallery() {
       tick();
     }
   }
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const concurrency = CONCURRENCY_PARAM ? Math.max(1, Number(CONCURRENCY_PARAM)) : app.embedder.info.device === 'webgpu' ? 1 : 3;
+  await Promise.all(Array.from({ length: concurrency }, worker));
   await commitSoon();
   localStorage.setItem(storeKey('gallery'), GALLERY_VERSION);
   if (failed) showError(new Error(`${failed} gallery items could not be indexed (see the console).`));
@@ -642,6 +663,19 @@ async function renderForYou() {
 
 // ---------------------------------------------------------------- library
 
+function tileOf(id, meta) {
+  const tile = el(
+    'div',
+    { class: `tile ${meta?.kind ?? ''}${meta?.source === 'mine' ? ' mine' : ''}`, ...dataAttrs(id, meta), title: `${meta?.caption ?? id} — click for more like this` },
+    mediaOf(id, meta, false),
+    el('button', { type: 'button', class: 'remove', title: 'Remove from the library', 'aria-label': `Remove ${meta?.caption ?? id}`, text: '×', onclick: (e) => (e.stopPropagation(), removeItem(id)) }),
+  );
+  tile.addEventListener('click', () => {
+    if (document.body.dataset.state === 'ready') moreLikeThis(id);
+  });
+  return tile;
+}
+
 function refreshLibrary() {
   app.pca = null;
   const ids = app.index.ids();
@@ -652,14 +686,7 @@ function refreshLibrary() {
     const meta = app.index.get(id)?.metadata;
     if (meta?.kind in counts) counts[meta.kind]++;
     if (meta?.source === 'mine') counts.mine++;
-    const tile = el(
-      'div',
-      { class: `tile ${meta?.kind ?? ''}${meta?.source === 'mine' ? ' mine' : ''}`, ...dataAttrs(id, meta), title: `${meta?.caption ?? id} — click for more like this` },
-      mediaOf(id, meta, false),
-      el('button', { type: 'button', class: 'remove', title: 'Remove from the library', 'aria-label': `Remove ${meta?.caption ?? id}`, text: '×', onclick: (e) => (e.stopPropagation(), removeItem(id)) }),
-    );
-    tile.addEventListener('click', () => moreLikeThis(id));
-    lib.append(tile);
+    lib.append(tileOf(id, meta));
   }
   lib.dataset.count = String(ids.length);
   $('#library-info').textContent = ids.length
