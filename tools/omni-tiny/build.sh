@@ -6,10 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=/usr/bin/python3
-STEPS=700
+STEPS=600
 if [[ "${1:-}" == "--steps" ]]; then STEPS="$2"; fi
 $PY synth.py                       # .cache/train.npz + data/heldout/
-$PY train.py --steps "$STEPS" --lr 1e-3
+$PY train.py --steps "$STEPS" --lr 1e-3 --batch 48
 $PY export.py                      # models/omni-tiny/{config,tokenizer,preprocessor}*.json + onnx/*_model.onnx
 $PY quantize.py                    # onnx/*_fp16.onnx, *_quantized.onnx, *_q4.onnx
 $PY manifest.py                    # models/omni-tiny/manifest.json

@@ -70,6 +70,16 @@ class Data:
         return lst[int(self.rng.integers(len(lst)))]
 
 
+AUDIO_CROP = 512
+
+
+def mel_batch(data, idx):
+    """Training-time random 512-frame window of the repeat-padded 10 s log-mel (ONNX graph sees all 1001)."""
+    st = data.rng.integers(0, data.mels.shape[1] - AUDIO_CROP + 1, size=len(idx))
+    x = np.stack([data.mels[i, s:s + AUDIO_CROP] for i, s in zip(idx, st)]).astype(np.float32)
+    return torch.from_numpy(x).unsqueeze(1)
+
+
 def same_matrix(cs):
     c = torch.tensor(cs)
     return c[:, None] == c[None, :]
@@ -101,7 +111,7 @@ def step_loss(model, data, task, B):
         idx = r.choice(len(data.mels), B, replace=False)
         cs = [int(data.audio_c[i]) for i in idx]
         te, _ = model.text(*data.text([data.cap(c) for c in cs]))
-        ae, _ = model.audio(torch.from_numpy(data.mels[idx].astype(np.float32)).unsqueeze(1))
+        ae, _ = model.audio(mel_batch(data, idx))
         return info_nce(te, ae, same_matrix(cs), scale)
     if task == "t2v":
         Bv = B // 2
@@ -134,7 +144,7 @@ def step_loss(model, data, task, B):
     at = torch.zeros(Bo, 1, model.fusion.proj.in_features)
     sel = np.nonzero(keep_a)[0]
     if len(sel):
-        _, at_sub = model.audio(torch.from_numpy(data.mels[[aud[i] for i in sel]].astype(np.float32)).unsqueeze(1))
+        _, at_sub = model.audio(mel_batch(data, [aud[i] for i in sel]))
         at = at.index_copy(0, torch.from_numpy(sel), at_sub)
     ids, tm = data.text(titles)
     _, tt = model.text(ids, tm)
@@ -177,7 +187,7 @@ def main():
             t0 = time.time()
             for _ in range(3):
                 loss = step_loss(model, data, t, args.batch)
-                opt.zero_grad()
+                opt.zero_grad(set_to_none=True)
                 loss.backward()
             print(t, "%.2fs/step" % ((time.time() - t0) / 3), float(loss), flush=True)
         return
@@ -189,12 +199,14 @@ def main():
             continue
         model.train()
         loss = step_loss(model, data, task, args.batch)
-        opt.zero_grad()
+        opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         sched.step()
         hist[task].append(float(loss))
+        if (s + 1) % 100 == 0 and s + 1 < args.steps:
+            torch.save({"model": model.state_dict(), "vocab": data.vocab, "steps": s + 1}, args.out + ".partial")
         if (s + 1) % args.log == 0:
             msg = " ".join(f"{t}={np.mean(v[-10:]):.3f}" for t, v in hist.items() if v)
             print(f"step {s + 1} {time.time() - t0:.0f}s scale={model.logit_scale.exp().item():.1f} {msg}", flush=True)
