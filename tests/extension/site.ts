@@ -34,11 +34,16 @@ ${images.map((f) => `<img id="${f.replace('.png', '')}" src="/images/${f}" width
     res.setHeader('Content-Type', 'image/png');
     createReadStream(file).pipe(res);
   });
-  return new Promise((resolve, reject) => {
+  const listen = (p: number) => new Promise<Site>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(p, '127.0.0.1', () => {
       const { port: actual } = server.address() as AddressInfo;
       resolve({ origin: `http://127.0.0.1:${actual}`, close: () => new Promise((r) => server.close(() => r())) });
     });
+  });
+  // The images' ids are their URLs, so any port works: take a free one if this one is taken.
+  return listen(port).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EADDRINUSE') throw err;
+    return listen(0);
   });
 }
