@@ -232,9 +232,10 @@ async function main() {
   } catch (err) {
     setState('error');
     setStatus(`Could not load ${MODEL}.`);
+    $('#loader').classList.add('done');
     const back = MODEL !== 'omni-tiny' ? el('a', { href: modelHref('omni-tiny'), text: 'Back to the bundled omni-tiny' }) : null;
     const preset = omni.findPreset?.(MODEL);
-    const hint = preset?.remote ? ` ${MODEL} is a hub model: it needs network access to huggingface.co.` : '';
+    const hint = preset?.remote ? ` — ${MODEL} is a hub model: it needs network access to huggingface.co.` : '';
     showError({ name: err?.name ?? 'Error', code: err?.code, message: `${err?.message ?? err}${hint}` }, back);
     return;
   }
@@ -503,13 +504,14 @@ async function moreLikeThis(id) {
 }
 
 function showQueryView(q) {
+  if (q.type !== 'text') $('#query').value = '';
   const box = $('#query-view');
   box.hidden = false;
   box.dataset.type = q.type;
   const preview =
     q.type === 'image' ? el('img', { src: q.url, alt: q.label }) :
     q.type === 'audio' ? el('audio', { src: q.url, controls: true }) :
-    q.type === 'video' ? el('video', { src: q.url, controls: true, muted: true, loop: true, autoplay: true, playsInline: true }) :
+    q.type === 'video' ? el('video', { src: q.url, muted: true, loop: true, autoplay: true, playsInline: true }) :
     q.type === 'item' ? mediaOf(q.id, q.meta, true) : null;
   box.replaceChildren(
     el('span', { class: 'muted', text: q.type === 'item' ? 'More like this:' : q.type === 'text' ? 'Text query:' : `${q.type[0].toUpperCase()}${q.type.slice(1)} query:` }),
