@@ -1,5 +1,5 @@
-// The one test command: typecheck, build, unit tests (vitest, node), browser tests (Playwright,
-// real Chromium). Ends with a single summary line `N passed, N failed` over every test that ran.
+// The one test command: typecheck, build, unit tests (vitest, node), browser and extension tests
+// (Playwright, real Chromium). Ends with a single summary line `N passed, N failed` over every test that ran.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 
@@ -35,13 +35,19 @@ if (unit) {
 if (!unitOk && (!unit || unit.numFailedTests === 0)) { failed++; problems.push('unit runner'); }
 
 
-const browserOk = step('browser', 'npx', ['playwright', 'test', '--config', 'tests/browser/playwright.config.ts']);
-const browser = readJson(`${out}/playwright.json`);
-if (browser) {
-  passed += browser.stats.expected;
-  failed += browser.stats.unexpected + browser.stats.flaky;
+// Playwright suites: the page/worker tests, then the MV3 extension (its own persistent context).
+for (const [name, config, report] of [
+  ['browser', 'tests/browser/playwright.config.ts', 'playwright.json'],
+  ['extension', 'tests/extension/playwright.config.ts', 'extension-playwright.json'],
+]) {
+  const ok = step(name, 'npx', ['playwright', 'test', '--config', config]);
+  const result = readJson(`${out}/${report}`);
+  if (result) {
+    passed += result.stats.expected;
+    failed += result.stats.unexpected + result.stats.flaky;
+  }
+  if (!ok && (!result || result.stats.unexpected === 0)) { failed++; problems.push(`${name} runner`); }
 }
-if (!browserOk && (!browser || browser.stats.unexpected === 0)) { failed++; problems.push('browser runner'); }
 
 if (problems.length) console.log(`\nfailed steps: ${problems.join(', ')}`);
 console.log(`\n${passed} passed, ${failed} failed`);

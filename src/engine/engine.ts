@@ -5,7 +5,7 @@ import { loadModel, readJson, type Dtype as FileDtype, type LoadProgress, type M
 import { OmniEmbedError } from '../errors';
 import { MODALITIES, specGraphs, specModalities, type Modality, type ModelSpec } from '../presets/spec';
 import { planDevice, probeWebGpu, type Device, type DeviceRequest, type Dtype } from './backend';
-import { configureRuntime, type RuntimeOptions } from './session';
+import { configureRuntime, wasmThreads, type RuntimeOptions } from './session';
 import { DisposedError, GraphSessions } from './graph-sessions';
 import { embedOmniItems, type ModalityEncoders } from './omni';
 import { TextProcessor } from './preprocess/text';
@@ -40,6 +40,8 @@ export interface EngineInfo {
   modalities: Modality[];
   fusion: 'graph' | 'late';
   deviceReason: string;
+  /** WASM threads ORT actually uses in each worker (1 without cross-origin isolation). */
+  threads: number;
   /** The rate the audio encoder wants; the page decodes straight to it. */
   audioSampleRate?: number;
   instructions?: { query: string; target: string };
@@ -172,6 +174,7 @@ export class Engine {
       modalities: specModalities(spec),
       fusion: spec.fusion ? 'graph' : 'late',
       deviceReason: this.sessions.reason,
+      threads: wasmThreads(),
       ...(this.audio ? { audioSampleRate: this.audio.config.sampling_rate } : {}),
       ...(instructions ? { instructions } : {}),
     };

@@ -30,6 +30,10 @@ export function configureRuntime(options: RuntimeOptions): void {
   ort.env.logLevel = 'error';
 }
 
+export function wasmThreads(): number {
+  return ort.env.wasm.numThreads ?? 1;
+}
+
 export type Feeds = Record<string, ort.Tensor>;
 
 export class GraphSession {

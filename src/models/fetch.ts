@@ -128,6 +128,8 @@ async function download(ref: ModelFileRef, opts: FetchModelFileOptions, attempt:
  * One HTTP download, streamed into a single preallocated buffer when the size is known
  * (declared size, else Content-Length). Maps every failure to a typed error naming the URL.
  */
+const LOCAL_SCHEME = /^(chrome-extension|moz-extension|safari-web-extension|file):/;
+
 async function downloadOnce(ref: ModelFileRef, opts: FetchModelFileOptions, attempt: number): Promise<Uint8Array> {
   const fetchFn = opts.fetch ?? globalThis.fetch;
   const { signal } = opts;
@@ -141,6 +143,9 @@ async function downloadOnce(ref: ModelFileRef, opts: FetchModelFileOptions, atte
     res = await fetchFn(ref.url, init);
   } catch (err) {
     if (signal?.aborted) throw abortReason(signal);
+    // Packaged files (extensions, file:) have no server to answer 404: a missing one makes fetch
+    // reject. That is a missing file, not a network to retry.
+    if (LOCAL_SCHEME.test(ref.url)) throw new ModelNotFoundError(ref.url);
     throw new NetworkError(ref.url, 'offline', describe(err), 0, err);
   }
   if (res.status === 404 || res.status === 410) {

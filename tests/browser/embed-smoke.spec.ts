@@ -24,6 +24,9 @@ test('createEmbedder() with defaults embeds text, image, audio, video and an omn
     };
   });
   expect(out.lens).toEqual([256, 256, 256, 256, 256, 64]);
+  // The test server sends COOP/COEP, so one worker gets both cores as WASM threads.
+  expect(out.info.workers).toBe(1);
+  expect(out.info.threads).toBe(2);
   for (const n of out.norms) expect(n).toBeCloseTo(1, 5);
   expect(out.modalities).toEqual([['text'], ['image'], ['audio'], ['video'], ['text', 'image', 'audio']]);
 });

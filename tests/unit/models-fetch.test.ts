@@ -259,3 +259,15 @@ describe('stall watchdog', () => {
     expect(n).toBe(2);
   });
 });
+
+describe('packaged files', () => {
+  it('a missing chrome-extension:// file is ModelNotFoundError at once, not a retried NetworkError', async () => {
+    let calls = 0;
+    const fetch = async () => { calls++; throw new TypeError('Failed to fetch'); };
+    const err = await fetchModelFile({ path: 'manifest.json', url: 'chrome-extension://abc/models/x/manifest.json' }, { cache: false, fetch: fetch as never, retries: 3, retryDelayMs: 1 }).catch((e) => e);
+    expect(err).toBeInstanceOf(ModelNotFoundError);
+    expect(err.code).toBe('model_not_found');
+    expect(err.message).toContain('chrome-extension://abc/models/x/manifest.json');
+    expect(calls).toBe(1);
+  });
+});
