@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=/usr/bin/python3
-STEPS=600
+STEPS=1000
 if [[ "${1:-}" == "--steps" ]]; then STEPS="$2"; fi
 $PY synth.py                       # .cache/train.npz + data/heldout/
 $PY train.py --steps "$STEPS" --lr 1e-3 --batch 48
