@@ -410,6 +410,8 @@ async function indexGallery() {
         if (++sinceCommit >= 24) {
           sinceCommit = 0;
           commitSoon();
+          app.pca = null; // the map grows with the library
+          drawMap();
         }
       } catch (err) {
         failed++;
