@@ -279,7 +279,12 @@ async function openIndex(dims) {
   try {
     return await omni.createIndex({ dims, persist: { name } });
   } catch (err) {
-    if (err?.code !== 'index/persist-mismatch') throw err;
+    if (err?.code !== 'index/persist-mismatch') {
+      // No IndexedDB (private mode, blocked storage): keep working in memory, without persistence.
+      console.warn('persistent index unavailable, using memory', err);
+      showError({ name: err?.name ?? 'Error', code: err?.code, message: `${err?.message ?? err} — the library will not survive a reload.` });
+      return omni.createIndex({ dims });
+    }
     console.warn('dropping a library saved with another model shape', err);
     await omni.deletePersistedIndex(name);
     localStorage.removeItem(storeKey('gallery'));

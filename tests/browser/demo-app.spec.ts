@@ -5,7 +5,8 @@ import type { Page } from '@playwright/test';
 // WASM keeps these runs predictable on the CI box (WebGPU there is SwiftShader); the demo itself
 // defaults to device 'auto' and shows the device it got.
 const DEVICE = process.env.DEMO_DEVICE ?? 'wasm';
-const APP = `/demo/index.html?device=${DEVICE}`;
+// DEMO_PATH=/dist/demo/index.html tests the vite build (npx vite build --config demo/vite.config.mjs).
+const APP = `${process.env.DEMO_PATH ?? '/demo/index.html'}?device=${DEVICE}`;
 const SHOTS = 'docs/screenshots';
 
 
@@ -178,6 +179,12 @@ test('demo: indexes the gallery with a progress bar, answers text, audio and vid
   await page.press('#query', 'Enter');
   await expect(page.locator('#results')).toHaveAttribute('data-query', 'a small red circle in the center');
   expect((await results(page)).slice(0, 3).some((r) => r.kind === 'image' && r.colour === 'red' && r.shape === 'circle')).toBe(true);
+
+  // `npm run demo` opens the app at the server's root: the same library, still not re-embedded.
+  await page.goto(`/?device=${DEVICE}`);
+  await waitReady(page, 120_000);
+  expect(Number(await page.locator('body').getAttribute('data-embedded-on-load'))).toBe(0);
+  await expect(page.locator('#library .tile')).toHaveCount(180);
 
   expect(errors).toEqual([]);
 });
