@@ -186,6 +186,13 @@ test('demo: indexes the gallery with a progress bar, answers text, audio and vid
   expect(Number(await page.locator('body').getAttribute('data-embedded-on-load'))).toBe(0);
   await expect(page.locator('#library .tile')).toHaveCount(180);
 
+  // When the model's files change (another manifest hash), the stored vectors are stale: re-embedded.
+  await page.evaluate(() => localStorage.setItem('omni-demo/omni-tiny/fingerprint', 'an-older-model'));
+  await page.reload();
+  await waitReady(page);
+  expect(Number(await page.locator('body').getAttribute('data-embedded-on-load'))).toBe(180);
+  await expect(page.locator('#library .tile')).toHaveCount(180);
+
   expect(errors).toEqual([]);
 });
 
