@@ -330,7 +330,7 @@ function finishLoad() {
   setState('ready');
   document.body.dataset.embeddedOnLoad = String(app.embeddedThisLoad);
   const n = app.index.count;
-  setStatus(app.embeddedThisLoad ? `Indexed ${app.embeddedThisLoad} items on this device.` : `Library restored from IndexedDB: ${n} items, nothing re-embedded.`);
+  setStatus(app.embeddedThisLoad ? `Indexed ${app.embeddedThisLoad} items on this device.` : n ? `Library restored from IndexedDB: ${n} items, nothing re-embedded.` : 'The library is empty: add your own files or re-index the gallery.');
   setProgress(1, 1, '');
   $('#loader').classList.add('done');
   refreshLibrary();

@@ -297,6 +297,10 @@ test('demo: more like this, "for you", drop to search, model picker, own files p
   await expect(page.locator('#library .tile')).toHaveCount(0);
   expect(Number(await page.locator('body').getAttribute('data-embedded-on-load'))).toBe(0);
   await page.screenshot({ path: `${SHOTS}/07-cleared.png` });
+  // Re-index brings the gallery back.
+  await page.click('#reindex');
+  await expect(page.locator('#library .tile')).toHaveCount(180, { timeout: 300_000 });
+  await waitReady(page);
 
   expect(errors).toEqual([]);
 });
