@@ -36,6 +36,13 @@ export function wasmThreads(): number {
 
 export type Feeds = Record<string, ort.Tensor>;
 
+/**
+ * Runs in a worker go one at a time, across all its sessions: onnxruntime-web does not support
+ * overlapping run() calls, and on the WebGPU EP they deadlock (with two batches in flight per
+ * worker they overlap). One ORT instance per worker computes one run at a time anyway.
+ */
+let runQueue: Promise<unknown> = Promise.resolve();
+
 export class GraphSession {
   private constructor(
     readonly name: string,
@@ -66,12 +73,16 @@ export class GraphSession {
     return this.session.outputNames;
   }
 
-  async run(feeds: Feeds, outputs?: string[]): Promise<Record<string, ort.Tensor>> {
-    try {
-      return await (outputs ? this.session.run(feeds, outputs) : this.session.run(feeds));
-    } catch (err) {
-      throw new SessionError(`${this.name} failed to run on ${this.device}: ${String((err as Error)?.message ?? err)}`, err);
-    }
+  run(feeds: Feeds, outputs?: string[]): Promise<Record<string, ort.Tensor>> {
+    const result = runQueue.then(async () => {
+      try {
+        return await (outputs ? this.session.run(feeds, outputs) : this.session.run(feeds));
+      } catch (err) {
+        throw new SessionError(`${this.name} failed to run on ${this.device}: ${String((err as Error)?.message ?? err)}`, err);
+      }
+    });
+    runQueue = result.catch(() => undefined);
+    return result;
   }
 
   async release(): Promise<void> {
