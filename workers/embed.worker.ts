@@ -24,10 +24,25 @@ function defaultAssets(): DefaultAssets | undefined {
   return (globalThis as { __omniEmbedDefaults?: DefaultAssets }).__omniEmbedDefaults;
 }
 
+export type InitResult = { ok: true; info: EngineInfo } | { ok: false; name: string; code: string; message: string };
+
 export class EmbedWorker {
   private engine?: Engine;
 
-  async init(requested: EngineOptions, events: WorkerEvents = {}): Promise<EngineInfo> {
+  /**
+   * Never throws across the channel: comlink would keep only name and message, and apps branch on
+   * `err.code` (model_not_found, network_error, …). The page rebuilds the typed error.
+   */
+  async init(requested: EngineOptions, events: WorkerEvents = {}): Promise<InitResult> {
+    try {
+      return { ok: true, info: await this.start(requested, events) };
+    } catch (err) {
+      const e = err as { name?: string; code?: string; message?: string };
+      return { ok: false, name: e?.name ?? 'Error', code: e?.code ?? 'init_failed', message: e?.message ?? String(err) };
+    }
+  }
+
+  private async start(requested: EngineOptions, events: WorkerEvents): Promise<EngineInfo> {
     const assets = defaultAssets();
     const options = { ...requested };
     if (!options.wasmPaths && assets) options.wasmPaths = { wasm: assets.wasm };

@@ -3,7 +3,8 @@
 import * as Comlink from 'comlink';
 import { OmniEmbedError } from '../errors';
 import type { DeviceRequest, Dtype } from '../engine/backend';
-import type { EngineOptions } from '../engine/engine';
+import type { EngineInfo, EngineOptions } from '../engine/engine';
+import type { InitResult } from '../../workers/embed.worker';
 import type { LoadProgress, ModelCache } from '../models';
 import { findPreset } from '../presets/catalog';
 import type { ModelSpec } from '../presets/spec';
@@ -53,6 +54,14 @@ function spawnWorker(url: string | URL | undefined): Worker {
   return new Worker(new URL(WORKER_REL, import.meta.url), { type: 'module', name: 'omni-embed' });
 }
 
+/** A worker's start-up result, or its error rebuilt with the same name and code. */
+function started(result: InitResult): EngineInfo {
+  if (result.ok) return result.info;
+  const err = new OmniEmbedError(result.code, result.message);
+  err.name = result.name;
+  throw err;
+}
+
 export async function createEmbedder(options: EmbedderOptions = {}): Promise<Embedder> {
   const spec = resolveSpec(options);
   const cores = globalThis.navigator?.hardwareConcurrency ?? 2;
@@ -78,8 +87,8 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
   try {
     // The first worker downloads (and caches) the model; the rest then load from the cache.
     const [first, ...rest] = pool.members;
-    const info = await first!.remote.init(engineOptions, events);
-    await Promise.all(rest.map((m) => m.remote.init(engineOptions, events)));
+    const info = started(await first!.remote.init(engineOptions, events));
+    (await Promise.all(rest.map((m) => m.remote.init(engineOptions, events)))).forEach(started);
     embedder = new Embedder(pool, info, { sampleRate: info.audioSampleRate ?? 16000, videoFrames: spec.video?.numFrames ?? spec.videoFrames ?? 8 });
     return embedder;
   } catch (err) {

@@ -50,3 +50,15 @@ test('text over the model limit is truncated with a warning event, never an erro
   // Truncation keeps the beginning: same first 32 tokens, same vector.
   expect(cosine(out.v, out.prefix)).toBeGreaterThan(0.9999);
 });
+
+test('a model that cannot load rejects createEmbedder with its typed code and the file it missed', async ({ served }) => {
+  const err = await served.evaluate(async () => {
+    const omni = await import('/dist/browser/index.js');
+    return omni.createEmbedder({ modelUrl: '/no/such/model/', device: 'wasm' }).then(
+      () => null,
+      (e) => ({ name: e.name, code: e.code, message: e.message, typed: e instanceof omni.OmniEmbedError }),
+    );
+  });
+  expect(err).toMatchObject({ name: 'ModelNotFoundError', code: 'model_not_found', typed: true });
+  expect(err!.message).toContain('/no/such/model/config.json');
+});
