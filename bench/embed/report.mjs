@@ -45,6 +45,11 @@ export function renderMarkdown(out) {
       L.push(`| ${KIND[kind] ?? kind} | ${device} | ${k.n} | ${k.omni.length}+${k.tjs.length} | ${range(k.omniStats)} | ${range(k.tjsStats)}${err ? ` (${err})` : ''} | ${k.ratio ? `${ratio(k.ratio.median)} (${k.ratio.min.toFixed(2)}–${k.ratio.max.toFixed(2)})` : '–'} | ${target ? `≥ ${target}×` : '–'} | ${met} |`);
     }
   }
+  const gpuCounts = out.throughput?.webgpu?.counts;
+  if (gpuCounts && !gpuCounts.audio) L.push('| audio clips | webgpu | – | – | not run | not run | – | ≥ 1.5× | – |');
+  L.push('');
+  if (out.throughput?.webgpu) L.push(`WebGPU rows: ${out.throughput.webgpu.isolation ?? ''}; audio on WebGPU is not run by default (\`--gpu-audio N\` enables it): on SwiftShader, omni-embed's audio graph took over 6 minutes for 2 clips and the browser then crashed.`);
+  if (out.errors) L.push(`Suites that failed in this run: ${Object.entries(out.errors).map(([k, e]) => `${k} (${e})`).join('; ')}.`);
   L.push('');
 
   const lt = out.throughput?.wasm?.kinds?.text;

@@ -22,13 +22,14 @@ const flag = (name) => argv.includes(`--${name}`);
 const QUICK = flag('quick');
 const RUNS = Number(arg('runs', QUICK ? '2' : '5'));
 const PORT = Number(arg('port', process.env.BENCH_PORT ?? '4600'));
+const GPU_RUNS = Number(arg('gpu-runs', QUICK ? '1' : '3'));
 const ONLY = new Set(arg('only', 'wasm,webgpu,latency,start,memory').split(','));
 const WRITE = !flag('no-write');
 
 // Workload sizes. WebGPU here is SwiftShader (a CPU emulation of a GPU), so its counts are reduced.
 const N = QUICK
-  ? { wasm: { text: 200, image: 60, audio: 20 }, webgpu: { text: 50, image: 16, audio: 4 }, latency: 5, mem: [100, 1000] }
-  : { wasm: { text: 1000, image: 300, audio: 100 }, webgpu: { text: JSON.parse(arg('gpu-text', '200')), image: JSON.parse(arg('gpu-image', '60')), audio: JSON.parse(arg('gpu-audio', '10')) }, latency: 15, mem: [100, Number(arg('mem-max', '10000'))] };
+  ? { wasm: { text: 200, image: 60, audio: 20 }, webgpu: { text: 20, image: 8, audio: 0 }, latency: 5, mem: [100, 1000] }
+  : { wasm: { text: 1000, image: 300, audio: 100 }, webgpu: { text: Number(arg('gpu-text', '40')), image: Number(arg('gpu-image', '16')), audio: Number(arg('gpu-audio', '0')) }, latency: 15, mem: [100, Number(arg('mem-max', '10000'))] };
 
 const LIBS = ['omni', 'tjs'];
 const notFound = new Set();
@@ -85,7 +86,7 @@ async function throughputSuite(browser, origin, inputs, device, counts, out) {
     if (!n) continue;
     const k = (res.kinds[kind] = { n, omni: [], tjs: [], errors: {} });
     for (const lib of LIBS) {
-      try { k[`${lib}WarmMs`] = await ev(page, 'warm', lib, kind, Math.min(8, n)); } catch (err) { k.errors[lib] = String(err.message).slice(0, 500); log(device, kind, lib, 'failed:', k.errors[lib]); }
+      try { k[`${lib}WarmMs`] = await ev(page, 'warm', lib, kind, Math.min(8, n)); await ev(page, 'warm', lib, kind, kind === 'audio' ? Math.min(16, n) : n); } catch (err) { k.errors[lib] = String(err.message).slice(0, 500); log(device, kind, lib, 'failed:', k.errors[lib]); }
     }
     for (let r = 0; r < RUNS; r++) {
       const order = r % 2 ? ['tjs', 'omni'] : ['omni', 'tjs'];
@@ -108,6 +109,46 @@ async function throughputSuite(browser, origin, inputs, device, counts, out) {
   for (const lib of LIBS) await ev(page, 'dispose', lib).catch(() => {});
   await context.close();
   return res;
+}
+
+/**
+ * WebGPU: with both libraries' workers holding a WebGPU device in one page, SwiftShader's GPU process
+ * crashed the page here, so each run gets a fresh page holding one library only (created, warmed up with
+ * a few items, timed, disposed), alternating ABBA. Creation and warm-up are outside the timed region.
+ */
+async function gpuSuite(browser, origin, inputs, counts, out) {
+  const res = { device: 'webgpu', counts, runs: GPU_RUNS, isolation: 'one library per page, fresh page per run', kinds: {} };
+  const kinds = Object.keys(counts).filter((k) => counts[k]);
+  for (const kind of kinds) res.kinds[kind] = { n: counts[kind], omni: [], tjs: [], errors: {} };
+  for (let r = 0; r < GPU_RUNS; r++) {
+    for (const lib of r % 2 ? ['tjs', 'omni'] : ['omni', 'tjs']) {
+      const context = await browser.newContext();
+      try {
+        const page = await newPage(context, origin);
+        await ev(page, 'loadInputs', inputs);
+        await ev(page, 'create', lib, { device: 'webgpu', dtype: 'fp32' });
+        for (const kind of kinds) {
+          const k = res.kinds[kind];
+          if (k.errors[lib]) continue;
+          try {
+            await ev(page, 'warm', lib, kind, Math.min(4, k.n));
+            const t = await ev(page, 'throughput', lib, kind, k.n);
+            k[lib].push(t);
+            log('webgpu', kind, `run ${r + 1}/${GPU_RUNS}`, lib, `${t.perSec.toFixed(2)}/s`, `long tasks ${t.longTasks}`);
+          } catch (err) { k.errors[lib] = String(err.message).slice(0, 500); log('webgpu', kind, lib, 'failed:', k.errors[lib]); }
+        }
+        await ev(page, 'dispose', lib).catch(() => {});
+      } finally { await context.close().catch(() => {}); }
+    }
+  }
+  for (const kind of kinds) {
+    const k = res.kinds[kind];
+    for (const lib of LIBS) if (k[lib].length) k[`${lib}Stats`] = stats(k[lib].map((t) => t.perSec));
+    const n = Math.min(k.omni.length, k.tjs.length);
+    if (n) k.ratio = stats(Array.from({ length: n }, (_, i) => k.omni[i].perSec / k.tjs[i].perSec));
+  }
+  out.throughput.webgpu = res;
+  save(out);
 }
 
 async function latencySuite(browser, origin, inputs, out) {
@@ -228,7 +269,8 @@ async function main() {
   await snapshotOmni();
   await buildTjs();
   const server = await startServer({ port: PORT });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: LAUNCH_ARGS });
+  const launch = () => chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: LAUNCH_ARGS });
+  let browser = await launch();
   const inputs = heldoutInputs();
   const out = {
     command: `node bench/embed/run.mjs ${argv.join(' ')}`.trim(),
@@ -246,15 +288,23 @@ async function main() {
     out.machine.hardwareConcurrency = await probe.evaluate(() => navigator.hardwareConcurrency);
     out.machine.crossOriginIsolated = await probe.evaluate(() => crossOriginIsolated);
     await probe.context().close();
-    if (ONLY.has('wasm')) await throughputSuite(browser, server.origin, inputs, 'wasm', N.wasm, out);
-    if (ONLY.has('latency')) await latencySuite(browser, server.origin, inputs, out);
-    if (ONLY.has('start')) await startSuite(browser, server.origin, out);
-    if (ONLY.has('memory')) await memorySuite(browser, server.origin, inputs, out);
-    if (ONLY.has('webgpu')) await throughputSuite(browser, server.origin, inputs, 'webgpu', N.webgpu, out);
+    // Each suite on its own: one that crashes the browser (SwiftShader) must not lose the others' numbers.
+    const suites = [
+      ['wasm', () => throughputSuite(browser, server.origin, inputs, 'wasm', N.wasm, out)],
+      ['latency', () => latencySuite(browser, server.origin, inputs, out)],
+      ['start', () => startSuite(browser, server.origin, out)],
+      ['memory', () => memorySuite(browser, server.origin, inputs, out)],
+      ['webgpu', () => gpuSuite(browser, server.origin, inputs, N.webgpu, out)],
+    ];
+    for (const [name, run] of suites) {
+      if (!ONLY.has(name)) continue;
+      if (!browser.isConnected()) browser = await launch();
+      try { await run(); } catch (err) { (out.errors ??= {})[name] = String(err.message).split('\n')[0].slice(0, 300); log(name, 'suite failed:', out.errors[name]); }
+    }
   } finally {
     out.notFound = [...notFound];
     save(out);
-    await browser.close();
+    await browser.close().catch(() => {});
     await server.close();
   }
   if (WRITE) {
