@@ -50,6 +50,7 @@ async function decodeAudio16k(blob) {
 
 const BATCH = { text: 64, image: 16, audio: 8 }; // transformers.js batch sizes (overridable)
 
+/** lib: 'omni', or 'tjs…' (any name starting with tjs: a transformers.js setup with its own workers/threads). */
 export async function create(lib, { device = 'wasm', dtype = 'fp32', threads, workers, cache, batch } = {}) {
   const cores = navigator.hardwareConcurrency || 2;
   const t0 = performance.now();
@@ -65,20 +66,37 @@ export async function create(lib, { device = 'wasm', dtype = 'fp32', threads, wo
       dispose: () => e.dispose(),
     };
   } else {
-    const c = new TjsClient();
-    const info = await c.call('init', { device, dtype, threads: threads ?? cores, cache });
+    // transformers.js has no worker pool; we give it one (W workers, each its own model copy, batches
+    // pulled from a shared queue) because that measured fastest for it here: ORT's intra-op thread pool
+    // spends about a third of its CPU synchronising on these tiny graphs (see bench/embed/profile*.json).
+    const W = workers ?? cores;
+    const clients = Array.from({ length: W }, () => new TjsClient());
+    const infos = await Promise.all(clients.map((c) => c.call('init', { device, dtype, threads: threads ?? 1, cache })));
     const b = { ...BATCH, ...(batch ?? {}) };
-    state.libs.tjs = {
-      client: c,
-      info,
+    state.libs[lib] = {
+      clients,
+      info: { ...infos[0], workers: W, threads: threads ?? 1, batch: b },
       async embedMany(kind, items) {
         let payload = items;
         if (kind === 'audio') payload = await Promise.all(items.map(decodeAudio16k));
-        const transfer = kind === 'audio' ? payload.map((s) => s.buffer) : [];
-        const r = await c.call('embed', { kind, items: payload, batch: b[kind] }, transfer);
-        return { count: r.vectors.length / r.dim, dim: r.dim, first: Array.from(r.vectors.slice(0, 4)) };
+        const chunks = [];
+        for (let i = 0; i < payload.length; i += b[kind]) chunks.push({ start: i, items: payload.slice(i, i + b[kind]) });
+        const vectors = [];
+        let dim = 0;
+        let next = 0;
+        await Promise.all(clients.map(async (c) => {
+          while (next < chunks.length) {
+            const chunk = chunks[next++];
+            const transfer = kind === 'audio' ? chunk.items.map((x) => x.buffer) : [];
+            const r = await c.call('embed', { kind, items: chunk.items, batch: b[kind] }, transfer);
+            dim = r.dim;
+            vectors[chunk.start / b[kind]] = r.vectors;
+          }
+        }));
+        const count = vectors.reduce((s, v) => s + v.length / dim, 0);
+        return { count, dim, first: Array.from(vectors[0].slice(0, 4)) };
       },
-      dispose: () => c.dispose(),
+      dispose: () => clients.forEach((c) => c.dispose()),
     };
   }
   return { ms: performance.now() - t0, info: state.libs[lib].info ?? null };

@@ -1,6 +1,7 @@
 // Where the time goes: a Chromium trace with V8's sampling profiler on every thread of the renderer
 // (page, library workers, ORT's thread-pool workers) while one library embeds one batch.
-//   node bench/embed/profile.mjs [--kinds text,image,audio] [--n 1000,300,40] [--port 4602]
+//   node bench/embed/profile.mjs [--kinds text,image,audio] [--n 1000,300,40] [--libs omni,tjs]
+//     [--omni-opts '{"workers":1,"threads":2}'] [--tjs-opts '{"threads":1}'] [--out bench/embed/profile.json] [--port 4602]
 // Prints, per library and workload, the share of CPU samples by thread and by category (ORT wasm
 // kernels, library JS by file, GC, idle), and the top self-time functions; writes bench/embed/profile.json.
 import { chromium } from 'playwright-core';
@@ -17,6 +18,8 @@ const NS = arg('n', '1000,300,40').split(',').map(Number);
 const PORT = Number(arg('port', '4602'));
 const LIBS = arg('libs', 'omni,tjs').split(',');
 const OPTS = JSON.parse(arg('omni-opts', '{}'));
+const TJS_OPTS = JSON.parse(arg('tjs-opts', '{}'));
+const OUT = arg('out', 'bench/embed/profile.json');
 
 const items = JSON.parse(readFileSync(resolve(root, 'data/heldout/index.json'), 'utf8')).items;
 const inputs = {
@@ -83,11 +86,11 @@ try {
   for (const lib of LIBS) {
     const page = await (await browser.newContext()).newPage();
     await page.goto(`${server.origin}/bench/embed/page.html`);
-    await page.evaluate(async ({ lib, inputs, opts }) => {
+    await page.evaluate(async ({ lib, inputs, opts, tjsOpts }) => {
       window.B = await import('/bench/embed/harness.js');
       await window.B.loadInputs(inputs);
-      await window.B.create(lib, { device: 'wasm', dtype: 'fp32', ...(lib === 'omni' ? opts : {}) });
-    }, { lib, inputs, opts: OPTS });
+      await window.B.create(lib, { device: 'wasm', dtype: 'fp32', ...(lib === 'omni' ? opts : tjsOpts) });
+    }, { lib, inputs, opts: OPTS, tjsOpts: TJS_OPTS });
     for (const [i, kind] of KINDS.entries()) {
       const n = NS[i] ?? 100;
       await page.evaluate(({ lib, kind, n }) => window.B.warm(lib, kind, Math.min(n, 64)), { lib, kind, n });
@@ -108,4 +111,4 @@ try {
   await browser.close();
   await server.close();
 }
-writeFileSync(resolve(root, 'bench/embed/profile.json'), JSON.stringify({ date: new Date().toISOString(), command: `node bench/embed/profile.mjs ${argv.join(' ')}`.trim(), results: out }, null, 1) + '\n');
+writeFileSync(resolve(root, OUT), JSON.stringify({ date: new Date().toISOString(), command: `node bench/embed/profile.mjs ${argv.join(' ')}`.trim(), results: out }, null, 1) + '\n');

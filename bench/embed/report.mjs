@@ -29,26 +29,29 @@ export function renderMarkdown(out) {
   L.push(`- **Browser**: headless Chromium ${v.chromium} (Playwright), crossOriginIsolated=${m.crossOriginIsolated}. **WebGPU adapter**: ${out.gpu ? `${out.gpu.vendor || '?'} ${out.gpu.architecture || ''} ${out.gpu.description || ''}`.trim() : 'none'}${out.gpu && /swiftshader/i.test(JSON.stringify(out.gpu)) ? ' — SwiftShader, a CPU emulation of a GPU: WebGPU figures say nothing about real GPUs and use reduced counts' : ''}.`);
   L.push(`- **Versions**: omni-embed ${v.omniEmbed} (${v.omniEmbedCommit}${v.srcDirty ? ', with uncommitted src/ changes' : ''}) on onnxruntime-web ${v.ortForOmni}; @huggingface/transformers ${v.transformers} on its own onnxruntime-web ${v.ortForTransformers}; Node ${v.node}.`);
   L.push(`- **Model**: omni-tiny, ${out.dtype} graphs (\`onnx/{text,vision,audio}_model.onnx\`) for both libraries, served from the local server. Inputs: data/heldout captions, 64×64 PNGs and 16 kHz WAVs, cycled to the counts below.`);
-  L.push('- **Setup**: omni-embed: `createEmbedder({ device, dtype })` with its defaults (worker pool, micro-batching), all inputs submitted at once as individual `embed()` calls. transformers.js: its own best setup as we could find it — one dedicated module worker (its docs\' recommendation; it has no pool), `CLIPTextModelWithProjection`/`CLIPVisionModelWithProjection`/`ClapAudioModelWithProjection` + `AutoTokenizer`/`AutoImageProcessor`/`ClapFeatureExtractor`, `numThreads` = cores, batches of 64 texts / 16 images / 8 clips, images decoded in the worker (`RawImage.fromBlob`), audio decoded on the page with Web Audio at 16 kHz (what its `read_audio` does) inside the timed region, vectors L2-normalised like ours.');
+  L.push('- **Setup**: omni-embed: `createEmbedder({ device, dtype, modelUrl, wasmPaths })` with its defaults (WASM: `min(2, cores)` workers × 1 ORT thread, micro-batching), all inputs submitted at once as individual `embed()` calls. transformers.js: its own classes — `CLIPTextModelWithProjection`/`CLIPVisionModelWithProjection`/`ClapAudioModelWithProjection` + `AutoTokenizer`/`AutoImageProcessor`/`ClapFeatureExtractor` — in dedicated module workers, batches of 64 texts / 16 images / 8 clips, images decoded in the worker (`RawImage.fromBlob`), audio decoded on the page with Web Audio at 16 kHz (what its `read_audio` does) inside the timed region, vectors L2-normalised like ours. It has no worker pool, so we gave it one: one worker per core with one ORT thread each (batches pulled from a shared queue) — faster for it here than its usual single worker with ORT threads = cores, which is also measured. Each WASM ratio is against the faster of the two; start-up uses one transformers.js worker (one thread), WebGPU one worker per library.');
   L.push('- **Figures**: median (min–max) over the runs shown; ratio = omni-embed ÷ transformers.js per adjacent pair of runs, then the median (min–max) of those ratios. > 1× means omni-embed is better.');
   L.push('');
 
   L.push('### Throughput (items/s, higher is better)');
   L.push('');
-  L.push('| Workload | Device | Items | Runs | omni-embed | transformers.js | Ratio | Target | Met |');
-  L.push('|---|---|---:|---:|---:|---:|---:|---:|:-:|');
+  L.push('| Workload | Device | Items | Runs | omni-embed | transformers.js, pool: 1 worker/core × 1 thread | transformers.js, 1 worker × ORT threads = cores | Ratio vs the faster transformers.js setup | Target | Met |');
+  L.push('|---|---|---:|---:|---:|---:|---:|---:|---:|:-:|');
   for (const [device, res] of Object.entries(out.throughput ?? {})) {
     for (const [kind, k] of Object.entries(res.kinds ?? {})) {
       const target = TARGET[device]?.[kind];
       const met = target && k.ratio ? (k.ratio.median >= target ? 'yes' : 'no') : '–';
-      const err = Object.entries(k.errors ?? {}).map(([lib, e]) => `${lib} failed: ${e.split('\n')[0].slice(0, 160)}`).join('; ');
-      L.push(`| ${KIND[kind] ?? kind} | ${device} | ${k.n} | ${k.omni.length}+${k.tjs.length} | ${range(k.omniStats)} | ${range(k.tjsStats)}${err ? ` (${err})` : ''} | ${k.ratio ? `${ratio(k.ratio.median)} (${k.ratio.min.toFixed(2)}–${k.ratio.max.toFixed(2)})` : '–'} | ${target ? `≥ ${target}×` : '–'} | ${met} |`);
+      const err = (lib) => (k.errors?.[lib] ? ` (failed: ${k.errors[lib].split('\n')[0].slice(0, 160)})` : '');
+      const r = k.ratio ? `${ratio(k.ratio.median)} (${k.ratio.min.toFixed(2)}–${k.ratio.max.toFixed(2)})${k.bestTjs ? ` vs ${k.bestTjs === 'tjs' ? 'pool' : '1 worker'}` : ''}` : '–';
+      const alt = k['tjs-1w2tStats'] ? range(k['tjs-1w2tStats']) : device === 'webgpu' ? 'n/a (1 worker)' : '–';
+      const runs = [k.omni?.length, k.tjs?.length, k['tjs-1w2t']?.length].filter((x) => x != null).join('+');
+      L.push(`| ${KIND[kind] ?? kind} | ${device} | ${k.n} | ${runs} | ${range(k.omniStats)}${err('omni')} | ${range(k.tjsStats)}${err('tjs')} | ${alt} | ${r} | ${target ? `≥ ${target}×` : '–'} | ${met} |`);
     }
   }
   const gpuCounts = out.throughput?.webgpu?.counts;
   if (gpuCounts && !gpuCounts.audio) L.push('| audio clips | webgpu | – | – | not run | not run | – | ≥ 1.5× | – |');
   L.push('');
-  if (out.throughput?.webgpu) L.push(`WebGPU rows: ${out.throughput.webgpu.isolation ?? ''}; audio on WebGPU is not run by default (\`--gpu-audio N\` enables it): on SwiftShader, omni-embed's audio graph took over 6 minutes for 2 clips and the browser then crashed.`);
+  if (out.throughput?.webgpu) L.push(`WebGPU rows: ${out.throughput.webgpu.isolation ?? ''}, one worker per library (transformers.js\'s figure sits in the pool column); audio on WebGPU is not run by default (\`--gpu-audio N\` enables it): on SwiftShader, omni-embed's audio graph took over 6 minutes for 2 clips and the browser then crashed.`);
   if (out.errors) L.push(`Suites that failed in this run: ${Object.entries(out.errors).map(([k, e]) => `${k} (${e})`).join('; ')}.`);
   L.push('');
 

@@ -32,6 +32,12 @@ const N = QUICK
   : { wasm: { text: 1000, image: 300, audio: 100 }, webgpu: { text: Number(arg('gpu-text', '40')), image: Number(arg('gpu-image', '16')), audio: Number(arg('gpu-audio', '0')) }, latency: 15, mem: [100, Number(arg('mem-max', '10000'))] };
 
 const LIBS = ['omni', 'tjs'];
+// transformers.js setups. 'tjs' (the reference everywhere): a pool of one worker per core, one ORT
+// thread each. Throughput also runs 'tjs-1w2t' (one worker, ORT threads = cores: transformers.js's
+// usual setup) and reports each ratio against whichever setup was faster for that workload.
+const TJS_SETUPS = { tjs: { workers: os.cpus().length, threads: 1 }, 'tjs-1w2t': { workers: 1, threads: os.cpus().length } };
+const optsFor = (lib, device, extra = {}) => ({ device, dtype: 'fp32', ...(TJS_SETUPS[lib] ?? {}), ...(lib === 'omni' ? {} : extra) });
+const rotate = (xs, r) => xs.map((_, i) => xs[(i + r) % xs.length]);
 const notFound = new Set();
 const LAUNCH_ARGS = ['--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync',
   '--enable-blink-features=ForceEagerMeasureMemory', '--enable-precise-memory-info'];
@@ -76,37 +82,41 @@ const ev = (page, fn, ...args) => page.evaluate(({ fn, args }) => window.B[fn](.
 
 /** Throughput on one device: both libraries live in one page, runs alternate ABBA. */
 async function throughputSuite(browser, origin, inputs, device, counts, out) {
+  const libs = ['omni', ...Object.keys(TJS_SETUPS)];
   const context = await browser.newContext();
   const page = await newPage(context, origin);
   await ev(page, 'loadInputs', inputs);
-  const res = { device, counts, runs: RUNS, kinds: {} };
-  for (const lib of LIBS) res[`${lib}Create`] = await ev(page, 'create', lib, { device, dtype: 'fp32' });
+  const res = { device, counts, runs: RUNS, setups: { omni: 'createEmbedder defaults', ...TJS_SETUPS }, kinds: {} };
+  for (const lib of libs) res[`${lib}Create`] = await ev(page, 'create', lib, optsFor(lib, device));
   for (const kind of Object.keys(counts)) {
     const n = counts[kind];
     if (!n) continue;
-    const k = (res.kinds[kind] = { n, omni: [], tjs: [], errors: {} });
-    for (const lib of LIBS) {
+    const k = (res.kinds[kind] = { n, errors: {} });
+    for (const lib of libs) {
+      k[lib] = [];
       try { k[`${lib}WarmMs`] = await ev(page, 'warm', lib, kind, Math.min(8, n)); await ev(page, 'warm', lib, kind, kind === 'audio' ? Math.min(16, n) : n); } catch (err) { k.errors[lib] = String(err.message).slice(0, 500); log(device, kind, lib, 'failed:', k.errors[lib]); }
     }
     for (let r = 0; r < RUNS; r++) {
-      const order = r % 2 ? ['tjs', 'omni'] : ['omni', 'tjs'];
-      for (const lib of order) {
+      for (const lib of rotate(libs, r)) {
         if (k.errors[lib]) continue;
         const t = await ev(page, 'throughput', lib, kind, n);
         k[lib].push(t);
         log(device, kind, `run ${r + 1}/${RUNS}`, lib, `${t.perSec.toFixed(1)}/s`, `long tasks ${t.longTasks}`);
       }
     }
-    for (const lib of LIBS) if (k[lib].length) k[`${lib}Stats`] = stats(k[lib].map((t) => t.perSec));
-    if (k.omniStats && k.tjsStats) {
-      // Ratio per run pair (same run index, adjacent in time), then the median of those.
-      const pairs = k.omni.map((t, i) => t.perSec / k.tjs[i].perSec);
-      k.ratio = stats(pairs);
+    for (const lib of libs) if (k[lib].length) k[`${lib}Stats`] = stats(k[lib].map((t) => t.perSec));
+    k.ratioVs = {};
+    for (const lib of libs.slice(1)) {
+      if (!k.omni.length || !k[lib].length) continue;
+      // Ratio per run (the runs of one index are adjacent in time), then the median of those.
+      k.ratioVs[lib] = stats(k.omni.map((t, i) => t.perSec / k[lib][i].perSec));
     }
+    const best = libs.slice(1).filter((l) => k[`${l}Stats`]).sort((a, b) => k[`${b}Stats`].median - k[`${a}Stats`].median)[0];
+    if (best) { k.bestTjs = best; k.ratio = k.ratioVs[best]; }
     out.throughput[device] = res;
     save(out);
   }
-  for (const lib of LIBS) await ev(page, 'dispose', lib).catch(() => {});
+  for (const lib of libs) await ev(page, 'dispose', lib).catch(() => {});
   await context.close();
   return res;
 }
@@ -126,7 +136,7 @@ async function gpuSuite(browser, origin, inputs, counts, out) {
       try {
         const page = await newPage(context, origin);
         await ev(page, 'loadInputs', inputs);
-        await ev(page, 'create', lib, { device: 'webgpu', dtype: 'fp32' });
+        await ev(page, 'create', lib, optsFor(lib, 'webgpu', { workers: 1 }));
         for (const kind of kinds) {
           const k = res.kinds[kind];
           if (k.errors[lib]) continue;
@@ -156,7 +166,7 @@ async function latencySuite(browser, origin, inputs, out) {
   const page = await newPage(context, origin);
   await ev(page, 'loadInputs', inputs);
   const res = { device: 'wasm', reps: N.latency, kinds: {} };
-  for (const lib of LIBS) await ev(page, 'create', lib, { device: 'wasm', dtype: 'fp32' });
+  for (const lib of LIBS) await ev(page, 'create', lib, optsFor(lib, 'wasm'));
   for (const kind of ['text', 'image']) {
     const k = (res.kinds[kind] = { omni: [], tjs: [] });
     for (const lib of LIBS) await ev(page, 'warm', lib, kind, 4);
@@ -179,7 +189,7 @@ async function startSuite(browser, origin, out) {
       const context = await browser.newContext();
       for (const phase of ['cold', 'warm']) {
         const page = await newPage(context, origin);
-        const t = await ev(page, 'startToFirst', lib, { device: 'wasm', dtype: 'fp32' });
+        const t = await ev(page, 'startToFirst', lib, optsFor(lib, 'wasm', { workers: 1 }));
         res[lib][phase].push(t);
         log('start', lib, phase, `${t.totalMs.toFixed(0)} ms`);
         await ev(page, 'dispose', lib);
@@ -202,7 +212,7 @@ async function memorySuite(browser, origin, inputs, out) {
     const context = await browser.newContext();
     const page = await newPage(context, origin);
     await ev(page, 'loadInputs', inputs);
-    await ev(page, 'create', lib, { device: 'wasm', dtype: 'fp32' });
+    await ev(page, 'create', lib, optsFor(lib, 'wasm'));
     const r = (res[lib] = { samples: [] });
     let done = 0;
     const t0 = Date.now();
