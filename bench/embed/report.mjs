@@ -98,7 +98,7 @@ export function renderMarkdown(out) {
     const mm = out.memory;
     L.push(`### Memory (${mm.device}; text embeds in concurrent batches of 100; one library per page)`);
     L.push('');
-    L.push('`performance.measureUserAgentSpecificMemory()` covers the page and all its workers (JS heaps, incl. WASM memories); `performance.memory` the page\'s own heap only.');
+    L.push('`performance.measureUserAgentSpecificMemory()` covers the page and all its workers; `performance.memory` is the page\'s own JS heap only and is read without a GC, so its growth for transformers.js is uncollected result arrays on the page (not retained: the all-realms figure, taken after a GC, stays flat). transformers.js here is the 2-worker pool, i.e. two model copies.');
     L.push('');
     L.push(`| Library | All realms after ${mm.after[0]} | after ${mm.after[1]} | Growth | Page heap after ${mm.after[0]} | after ${mm.after[1]} | Growth |`);
     L.push('|---|---:|---:|---:|---:|---:|---:|');
