@@ -48,10 +48,15 @@ export function renderMarkdown(out) {
       L.push(`| ${KIND[kind] ?? kind} | ${device} | ${k.n} | ${runs} | ${range(k.omniStats)}${err('omni')} | ${range(k.tjsStats)}${err('tjs')} | ${alt} | ${r} | ${target ? `≥ ${target}×` : '–'} | ${met} |`);
     }
   }
+  const same = Object.entries(out.throughput ?? {}).flatMap(([d, r]) => Object.entries(r.kinds ?? {}).map(([kind, k]) => {
+    const a = k.omni?.[0]?.first, b = k.tjs?.[0]?.first;
+    return a && b ? Math.max(...a.map((x, i) => Math.abs(x - b[i]))) : null;
+  })).filter((x) => x != null);
   const gpuCounts = out.throughput?.webgpu?.counts;
   if (gpuCounts && !gpuCounts.audio) L.push('| audio clips | webgpu | – | – | not run | not run | – | ≥ 1.5× | – |');
   L.push('');
   if (out.throughput?.webgpu) L.push(`WebGPU rows: ${out.throughput.webgpu.isolation ?? ''}, one worker per library (transformers.js\'s figure sits in the pool column); audio on WebGPU is not run by default (\`--gpu-audio N\` enables it): on SwiftShader, omni-embed's audio graph took over 6 minutes for 2 clips and the browser then crashed.`);
+  if (same.length) L.push(`Same work: the first vector of every workload agrees between the two libraries to ${Math.max(...same).toExponential(1)} (largest absolute difference over its first 4 components).`);
   if (out.errors) L.push(`Suites that failed in this run: ${Object.entries(out.errors).map(([k, e]) => `${k} (${e})`).join('; ')}.`);
   L.push('');
 
