@@ -85,11 +85,22 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
     warning: (m: string) => embedder?.emit('warning', m),
   });
   try {
-    // The first worker downloads (and caches) the model; the rest then load from the cache.
+    // The first worker downloads (and caches) the model; start-up waits for it alone. The others
+    // then load from the cache in the background and join the pool when ready.
     const [first, ...rest] = pool.members;
     const info = started(await first!.remote.init(engineOptions, events));
-    (await Promise.all(rest.map((m) => m.remote.init(engineOptions, events)))).forEach(started);
+    pool.markReady(first!);
     embedder = new Embedder(pool, info, { sampleRate: info.audioSampleRate ?? 16000, videoFrames: spec.video?.numFrames ?? spec.videoFrames ?? 8 });
+    for (const member of rest) {
+      member.remote.init(engineOptions, events).then(started).then(
+        () => pool.markReady(member),
+        (err: Error) => {
+          if (!pool.members.includes(member)) return; // disposed meanwhile
+          pool.remove(member);
+          embedder?.emit('warning', `a worker failed to start and was dropped: ${err.message}`);
+        },
+      );
+    }
     return embedder;
   } catch (err) {
     await pool.dispose();

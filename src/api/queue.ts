@@ -16,7 +16,7 @@ export interface QueuedJob {
 }
 
 /** Largest batch per modality: enough to fill an ORT run, small enough to keep latency low. */
-const MAX_BATCH: Record<Payload['kind'], number> = { text: 64, image: 16, audio: 8, video: 4, omni: 16 };
+const MAX_BATCH: Record<Payload['kind'], number> = { text: 256, image: 16, audio: 8, video: 4, omni: 16 };
 /** Batches in flight per worker: two lets the next batch cross the channel while one runs. */
 const PER_WORKER = 2;
 
@@ -25,7 +25,9 @@ export class BatchQueue {
   private scheduled = false;
   private closedWith?: Error;
 
-  constructor(private readonly pool: WorkerPool) {}
+  constructor(private readonly pool: WorkerPool) {
+    pool.onReady(() => this.schedule());
+  }
 
   push(q: QueuedJob): void {
     if (this.closedWith) return q.reject(this.closedWith);

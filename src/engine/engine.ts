@@ -232,14 +232,14 @@ export class Engine {
   }
 
   private readonly encoders: ModalityEncoders = {
-    text: (texts) => {
+    text: (texts, withTokens) => {
       for (const t of texts) if (typeof t !== 'string') throw new OmniEmbedError('invalid_input', 'text input must be a string');
-      return this.need(this.text, 'text').encode(texts);
+      return this.need(this.text, 'text').encode(texts, withTokens);
     },
-    image: (images) => this.need(this.image, 'image').encode(images),
-    audio: (clips) => this.need(this.audio, 'audio').encode(clips),
-    video: (videos) => this.video
-      ? this.video.encode(videos)
+    image: (images, withTokens) => this.need(this.image, 'image').encode(images, withTokens),
+    audio: (clips, withTokens) => this.need(this.audio, 'audio').encode(clips, withTokens),
+    video: (videos, withTokens) => this.video
+      ? this.video.encode(videos, withTokens)
       // Late fusion for models without a video graph: the mean of the frames' image embeddings.
       : videoAsFrameMean(this.need(this.image, 'video'), videos, this.options.spec.videoFrames ?? 8),
   };

@@ -7,12 +7,15 @@ import type { Encoded } from './encoders/encoder';
 import { lateFusion, type FusionEncoder, type FusionParts } from './encoders/fusion';
 import type { AudioPayload, ImagePayload, OmniPayload, VideoPayload } from './payload';
 
-/** The per-modality encoders, each throwing a typed error when the model lacks that modality. */
+/**
+ * The per-modality encoders, each throwing a typed error when the model lacks that modality.
+ * `withTokens` asks for the token states the fusion graph consumes.
+ */
 export interface ModalityEncoders {
-  text(texts: string[]): Promise<Encoded>;
-  image(images: ImagePayload[]): Promise<Encoded>;
-  audio(clips: AudioPayload[]): Promise<Encoded>;
-  video(videos: VideoPayload[]): Promise<Encoded>;
+  text(texts: string[], withTokens?: boolean): Promise<Encoded>;
+  image(images: ImagePayload[], withTokens?: boolean): Promise<Encoded>;
+  audio(clips: AudioPayload[], withTokens?: boolean): Promise<Encoded>;
+  video(videos: VideoPayload[], withTokens?: boolean): Promise<Encoded>;
 }
 
 /** Items that carry one field, and where each sits in the batch. */
@@ -40,9 +43,10 @@ export async function embedOmniItems(
       throw new OmniEmbedError('invalid_input', 'an omni item needs at least one of text, image, audio, video');
     }
   }
-  const audio = await encodeSelected(select(items, 'audio'), (v) => encoders.audio(v));
-  const image = await encodeSelected(select(items, 'image'), (v) => encoders.image(v));
-  const video = await encodeSelected(select(items, 'video'), (v) => encoders.video(v));
+  const tokens = !!fusion;
+  const audio = await encodeSelected(select(items, 'audio'), (v) => encoders.audio(v, tokens));
+  const image = await encodeSelected(select(items, 'image'), (v) => encoders.image(v, tokens));
+  const video = await encodeSelected(select(items, 'video'), (v) => encoders.video(v, tokens));
 
   if (!fusion) {
     const text = await encodeSelected(select(items, 'text'), (v) => encoders.text(v));
@@ -51,7 +55,7 @@ export async function embedOmniItems(
 
   // The fusion graph reads the instruction as text, so an item without text still carries it.
   const withInstruction = items.map((it, i) => ({ text: [instructions[i], it.text].filter(Boolean).join(' ') }));
-  const text = await encodeSelected(select(withInstruction, 'text'), (v) => encoders.text(v));
+  const text = await encodeSelected(select(withInstruction, 'text'), (v) => encoders.text(v, true));
   const parts = items.map((_, i): FusionParts => {
     const p: FusionParts = {};
     const a = audio(i, 'tokens'); if (a) p.audio = a;

@@ -44,7 +44,7 @@ export class AudioEncoder {
     return out;
   }
 
-  async encode(clips: AudioPayload[]): Promise<Encoded> {
+  async encode(clips: AudioPayload[], withTokens = false): Promise<Encoded> {
     const owner: number[] = [];
     const pieces: Float32Array[] = [];
     clips.forEach((clip, i) => {
@@ -56,7 +56,7 @@ export class AudioEncoder {
       const input = new Float32Array(slice.length * frames * melBins);
       feats.forEach((f, i) => input.set(f.data, i * frames * melBins));
       const feeds = { [this.wiring.input]: floatTensor(input, [slice.length, 1, frames, melBins]) };
-      return runEncoder(await this.session(), feeds, this.wiring, slice.length, this.dims);
+      return runEncoder(await this.session(), feeds, this.wiring, slice.length, this.dims, withTokens);
     });
     const group = (rows: Float32Array[]) => clips.map((_, i) => meanOf(rows.filter((_, j) => owner[j] === i)));
     return perChunk.tokens ? { embeds: group(perChunk.embeds), tokens: group(perChunk.tokens) } : { embeds: group(perChunk.embeds) };

@@ -36,14 +36,15 @@ export function splitTokens(data: Float32Array, batch: number, tokens: number, h
 }
 
 /**
- * One run of a modality graph: the pooled output, and its token states when the wiring names them
- * (trimmed per row to `keep` real tokens, for text).
+ * One run of a modality graph: the pooled output, plus its token states when fusion needs them
+ * (trimmed per row to `keep` real tokens, for text). Not asking ORT for the tokens when they are
+ * not needed saves ~10% on text.
  */
-export async function runEncoder(session: GraphSession, feeds: Feeds, wiring: EncoderWiring, batch: number, dims: number, keep?: number[]): Promise<Encoded> {
-  const outputs = [wiring.output, ...(wiring.tokens ? [wiring.tokens] : [])];
-  const result = await session.run(feeds, outputs);
+export async function runEncoder(session: GraphSession, feeds: Feeds, wiring: EncoderWiring, batch: number, dims: number, withTokens: boolean, keep?: number[]): Promise<Encoded> {
+  const tokens = withTokens ? wiring.tokens : undefined;
+  const result = await session.run(feeds, tokens ? [wiring.output, tokens] : [wiring.output]);
   const embeds = splitRows(tensorData(result[wiring.output], wiring.output), batch, dims);
-  if (!wiring.tokens) return { embeds };
-  const t = result[wiring.tokens]!;
-  return { embeds, tokens: splitTokens(tensorData(t, wiring.tokens), batch, t.dims[1]!, t.dims[2]!, keep) };
+  if (!tokens) return { embeds };
+  const t = result[tokens]!;
+  return { embeds, tokens: splitTokens(tensorData(t, tokens), batch, t.dims[1]!, t.dims[2]!, keep) };
 }

@@ -26,13 +26,13 @@ export class ImageEncoder {
     return preprocessImage(image, this.config);
   }
 
-  encode(images: ImagePayload[]): Promise<Encoded> {
+  encode(images: ImagePayload[], withTokens = false): Promise<Encoded> {
     return inSlices(images, BATCH, async (slice) => {
       const tensors = [];
       for (const image of slice) tensors.push(await this.pixelValues(image));
       const { height, width } = tensors[0]!;
       const feeds = { [this.wiring.input]: floatTensor(stack(tensors), [slice.length, 3, height, width]) };
-      return runEncoder(await this.session(), feeds, this.wiring, slice.length, this.dims);
+      return runEncoder(await this.session(), feeds, this.wiring, slice.length, this.dims, withTokens);
     });
   }
 }

@@ -28,7 +28,7 @@ export class VideoEncoder {
     private readonly dims: number,
   ) {}
 
-  encode(videos: VideoPayload[]): Promise<Encoded> {
+  encode(videos: VideoPayload[], withTokens = false): Promise<Encoded> {
     return inSlices(videos, BATCH, async (slice) => {
       const clips: Float32Array[] = [];
       let frameShape = [0, 0];
@@ -39,7 +39,7 @@ export class VideoEncoder {
         clips.push(stack(frames));
       }
       const input = floatTensor(stack(clips.map((data) => ({ data }))), [slice.length, this.wiring.numFrames, 3, frameShape[0]!, frameShape[1]!]);
-      return runEncoder(await this.session(), { [this.wiring.input]: input }, this.wiring, slice.length, this.dims);
+      return runEncoder(await this.session(), { [this.wiring.input]: input }, this.wiring, slice.length, this.dims, withTokens);
     });
   }
 }
