@@ -25,7 +25,7 @@ describe('mixed-radix FFT', () => {
       fft.realTransform(x, re, im);
       const ref = dft(x);
       const scale = Math.max(1, ...ref.re.map(Math.abs));
-      for (let k = 0; k < n; k++) {
+      for (let k = 0; k <= n / 2; k++) {
         expect(Math.abs(re[k]! - ref.re[k]!) / scale).toBeLessThan(1e-9);
         expect(Math.abs(im[k]! - ref.im[k]!) / scale).toBeLessThan(1e-9);
       }
