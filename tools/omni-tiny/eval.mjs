@@ -139,6 +139,30 @@ async function evaluate(v) {
     res[name] = summary(ranks(q, g));
     res[name].matryoshka_r5 = Object.fromEntries(cfg.matryoshka_dims.map((d) => [d, recall(ranks(q, g, d), 5)]));
   }
+  // attribute probes: pick the right caption among captions that differ in one attribute only
+  const probe = async (embs, its, field, values, capFn) => {
+    let ok = 0;
+    for (let i = 0; i < its.length; i++) {
+      const caps = values.map((val) => capFn({ ...its[i].attributes, [field]: val }));
+      const te = (await textEmb(v, caps)).emb.map((x) => l2(x));
+      const e = l2(embs[i]);
+      const s = te.map((t) => t.reduce((a, x, k) => a + x * e[k], 0));
+      if (values[s.indexOf(Math.max(...s))] === its[i].attributes[field]) ok++;
+    }
+    return { n: its.length, acc: ok / its.length, chance: 1 / values.length };
+  };
+  const vidAll = [...seenVid, ...unVid], vidEmb = [...eV, ...eUV];
+  const shp = [...seenImg, ...unImg].filter((i) => i.attributes.type === 'shape');
+  const shpEmb = [...seenImg.map((_, i) => eI[i]), ...unImg.map((_, i) => eUI[i])].filter((_, i) => [...seenImg, ...unImg][i].attributes.type === 'shape');
+  const capMotion = (a) => `a ${a.colour} ${a.shape} moving ${a.direction}`;
+  const capShape = (a) => `a ${a.size} ${a.colour} ${a.shape} in the ${a.position}`;
+  res.probes = {
+    'video direction (4-way)': await probe(vidEmb, vidAll, 'direction', ['left', 'right', 'up', 'down'], capMotion),
+    'image position (5-way)': await probe(shpEmb, shp, 'position', ['top left', 'top right', 'bottom left', 'bottom right', 'center'], capShape),
+    'image size (2-way)': await probe(shpEmb, shp, 'size', ['small', 'large'], capShape),
+    'image colour (8-way)': await probe(shpEmb, shp, 'colour', ['red', 'green', 'blue', 'yellow', 'purple', 'orange', 'cyan', 'white'], capShape),
+    'image shape (6-way)': await probe(shpEmb, shp, 'shape', ['circle', 'square', 'triangle', 'star', 'diamond', 'cross'], capShape),
+  };
   const ru = [...ranks(tUI, eUI), ...ranks(tUV, eUV)];
   res['unseen (all)'] = summary(ru);
   res['unseen (all)'].matryoshka_r5 = Object.fromEntries(cfg.matryoshka_dims.map((d) => [d, recall([...ranks(tUI, eUI, d), ...ranks(tUV, eUV, d)], 5)]));
@@ -183,8 +207,13 @@ const pct = (x) => x.toFixed(3);
 const targets = { 'text→image': 0.9, 'text→omni': 0.9, 'text→audio': 0.8, 'text→video': 0.8, 'unseen (all)': 0.7 };
 let md = '| task (held-out, fp32) | n | R@1 | R@5 | R@10 | R@5 @128 | R@5 @64 | R@5 q8 | R@5 q4 | R@5 fp16 | target R@5 |\n|---|---|---|---|---|---|---|---|---|---|---|\n';
 for (const [name, r] of Object.entries(metrics.retrieval.fp32)) {
+  if (name === 'probes') continue;
   const t = targets[name];
   md += `| ${name} | ${r.n} | ${pct(r.r1)} | ${pct(r.r5)} | ${pct(r.r10)} | ${pct(r.matryoshka_r5[128])} | ${pct(r.matryoshka_r5[64])} | ${pct(metrics.retrieval.q8[name].r5)} | ${pct(metrics.retrieval.q4[name].r5)} | ${pct(metrics.retrieval.fp16[name].r5)} | ${t ? `≥ ${t} ${r.r5 >= t ? '✅' : '❌ missed'}` : ''} |\n`;
+}
+md += '\nAttribute probes (fp32, held-out + unseen; the caption with the right value must beat captions that differ only in that attribute):\n\n| probe | n | accuracy | chance | q8 | q4 |\n|---|---|---|---|---|---|\n';
+for (const [name, p] of Object.entries(metrics.retrieval.fp32.probes)) {
+  md += `| ${name} | ${p.n} | ${pct(p.acc)} | ${pct(p.chance)} | ${pct(metrics.retrieval.q8.probes[name].acc)} | ${pct(metrics.retrieval.q4.probes[name].acc)} |\n`;
 }
 md += '\n| graph | fp16 cos mean (min) | q8 `_quantized` cos mean (min) | q4 `_q4` cos mean (min) |\n|---|---|---|---|\n';
 for (const g of GRAPHS) {
