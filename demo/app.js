@@ -9,8 +9,7 @@ const DEVICE = params.get('device') ?? 'auto';
 const MODEL = params.get('model') ?? 'omni-tiny';
 const DATA = '/data/heldout/';
 const GALLERY_VERSION = 'heldout-v1';
-/** Gallery items in flight at once (?concurrency=n). On WebGPU one at a time: several overlapping
- * first calls can stall the WebGPU worker (seen on SwiftShader), and one GPU queue gains nothing from more. */
+/** Gallery items in flight at once (?concurrency=n): enough to fill the SDK's micro-batches. */
 const CONCURRENCY_PARAM = params.get('concurrency');
 const K = 12;
 
@@ -426,7 +425,7 @@ async function indexGallery() {
       tick();
     }
   }
-  const concurrency = CONCURRENCY_PARAM ? Math.max(1, Number(CONCURRENCY_PARAM)) : app.embedder.info.device === 'webgpu' ? 1 : 3;
+  const concurrency = CONCURRENCY_PARAM ? Math.max(1, Number(CONCURRENCY_PARAM)) : 3;
   await Promise.all(Array.from({ length: concurrency }, worker));
   await commitSoon();
   localStorage.setItem(storeKey('gallery'), GALLERY_VERSION);

@@ -37,11 +37,18 @@ export function wasmThreads(): number {
 export type Feeds = Record<string, ort.Tensor>;
 
 /**
- * Runs in a worker go one at a time, across all its sessions: onnxruntime-web does not support
- * overlapping run() calls, and on the WebGPU EP they deadlock (with two batches in flight per
- * worker they overlap). One ORT instance per worker computes one run at a time anyway.
+ * Every ORT call in a worker (create, run, release) goes one at a time, across all its sessions.
+ * onnxruntime-web does not support overlapping calls: on the WebGPU EP overlapping runs deadlock,
+ * and a session created while another runs corrupts the WASM heap ("memory access out of bounds").
+ * One ORT instance per worker computes one thing at a time anyway.
  */
-let runQueue: Promise<unknown> = Promise.resolve();
+let ortQueue: Promise<unknown> = Promise.resolve();
+
+function exclusive<T>(work: () => Promise<T>): Promise<T> {
+  const result = ortQueue.then(work);
+  ortQueue = result.catch(() => undefined);
+  return result;
+}
 
 export class GraphSession {
   private constructor(
@@ -52,13 +59,13 @@ export class GraphSession {
 
   static async create(name: string, bytes: Uint8Array, device: Device): Promise<GraphSession> {
     try {
-      const session = await ort.InferenceSession.create(bytes, {
+      const session = await exclusive(() => ort.InferenceSession.create(bytes, {
         // A single EP: a graph that cannot run on WebGPU must fail loudly, not hide on the CPU.
         executionProviders: [device],
         graphOptimizationLevel: 'all',
         // ORT's C++ side prints EP-assignment warnings as console errors; only real errors matter.
         logSeverityLevel: 3,
-      });
+      }));
       return new GraphSession(name, device, session);
     } catch (err) {
       throw new SessionError(`could not create the ${device} session for ${name}: ${String((err as Error)?.message ?? err)}`, err);
@@ -74,19 +81,17 @@ export class GraphSession {
   }
 
   run(feeds: Feeds, outputs?: string[]): Promise<Record<string, ort.Tensor>> {
-    const result = runQueue.then(async () => {
+    return exclusive(async () => {
       try {
         return await (outputs ? this.session.run(feeds, outputs) : this.session.run(feeds));
       } catch (err) {
         throw new SessionError(`${this.name} failed to run on ${this.device}: ${String((err as Error)?.message ?? err)}`, err);
       }
     });
-    runQueue = result.catch(() => undefined);
-    return result;
   }
 
-  async release(): Promise<void> {
-    await this.session.release();
+  release(): Promise<void> {
+    return exclusive(() => this.session.release());
   }
 }
 
