@@ -7,7 +7,8 @@ import type { Page } from '@playwright/test';
 const DEVICE = process.env.DEMO_DEVICE ?? 'wasm';
 // DEMO_PATH=/dist/demo/index.html tests the vite build (npx vite build --config demo/vite.config.mjs).
 const APP = `${process.env.DEMO_PATH ?? '/demo/index.html'}?device=${DEVICE}`;
-const SHOTS = 'docs/screenshots';
+// Screenshots for docs/ are refreshed on request (SCREENSHOTS=1); a plain test run leaves the tree clean.
+const SHOTS = process.env.SCREENSHOTS ? 'docs/screenshots' : 'tests/.out/screenshots';
 
 
 /**
