@@ -1,0 +1,38 @@
+// CI does not retrain omni-tiny: it checks that the shipped files are exactly what the manifest
+// (written by tools/omni-tiny/manifest.py) promises, and the browser tests run those files.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const DIR = 'models/omni-tiny';
+const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as { files: Record<string, { size: number; sha256: string }> };
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    return statSync(full).isDirectory() ? walk(full) : [relative(DIR, full)];
+  });
+}
+
+describe('models/omni-tiny manifest', () => {
+  it('lists every shipped file, and nothing that is not shipped', () => {
+    const onDisk = walk(DIR).filter((f) => f !== 'manifest.json').sort();
+    expect(Object.keys(manifest.files).sort()).toEqual(onDisk);
+    // All five graphs in all four variants.
+    for (const g of ['text', 'vision', 'audio', 'video', 'fusion']) {
+      for (const suffix of ['', '_fp16', '_quantized', '_q4']) expect(onDisk).toContain(`onnx/${g}_model${suffix}.onnx`);
+    }
+  });
+
+  it('matches every file byte for byte (size and sha256), and stays under 25 MB', () => {
+    let total = 0;
+    for (const [path, { size, sha256 }] of Object.entries(manifest.files)) {
+      const bytes = readFileSync(join(DIR, path));
+      expect(bytes.length, path).toBe(size);
+      expect(createHash('sha256').update(bytes).digest('hex'), path).toBe(sha256);
+      total += size;
+    }
+    expect(total).toBeLessThan(25 * 1024 * 1024);
+  });
+});
