@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom as rng } from '../../src/recommend/kmeans';
 import { createIndex, IndexError } from '../../src/index/index';
 import { interestVector, moreLikeThis, multiInterest, recommend, kmeans } from '../../src/recommend/index';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const r = rng(3);
 const gauss = (): number => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
 const D = 32;
