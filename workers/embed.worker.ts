@@ -4,12 +4,13 @@ import * as Comlink from 'comlink';
 import { Engine, DisposedError, type EngineInfo, type EngineOptions } from '../src/engine/engine';
 import type { EmbedJob, JobResult } from '../src/engine/payload';
 import type { LoadProgress } from '../src/models';
+import type { DeviceChange } from '../src/engine/graph-sessions';
 import { DEFAULT_MODEL } from '../src/presets/catalog';
 import { OmniEmbedError } from '../src/errors';
 
 export interface WorkerEvents {
   progress?: (p: LoadProgress) => void;
-  deviceChange?: (change: { from: string; to: string; reason: string }) => void;
+  deviceChange?: (change: DeviceChange) => void;
   warning?: (message: string) => void;
 }
 

@@ -4,6 +4,7 @@ import * as Comlink from 'comlink';
 import { OmniEmbedError } from '../errors';
 import type { DeviceRequest, Dtype } from '../engine/backend';
 import type { EngineInfo, EngineOptions } from '../engine/engine';
+import type { DeviceChange } from '../engine/graph-sessions';
 import type { InitResult } from '../../workers/embed.worker';
 import type { LoadProgress, ModelCache } from '../models';
 import { findPreset } from '../presets/catalog';
@@ -81,7 +82,7 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
   let embedder: Embedder | undefined;
   const events = Comlink.proxy({
     progress: (p: LoadProgress) => { options.onProgress?.(p); embedder?.emit('progress', p); },
-    deviceChange: (c: { from: string; to: string; reason: string }) => embedder?.emit('devicechange', c),
+    deviceChange: (c: DeviceChange) => embedder?.deviceChanged(c),
     warning: (m: string) => embedder?.emit('warning', m),
   });
   try {

@@ -3,6 +3,8 @@
 import { OmniEmbedError } from '../errors';
 import { truncateDims } from '../engine/pooling';
 import type { EngineInfo } from '../engine/engine';
+import type { DeviceChange } from '../engine/graph-sessions';
+import type { JobResult } from '../engine/payload';
 import type { Modality } from '../presets/spec';
 import type { LoadProgress } from '../models';
 import { EmbedError, InvalidOptionError } from './errors';
@@ -33,7 +35,7 @@ export interface EmbedderInfo extends EngineInfo {
 
 export interface EmbedderEvents {
   progress: LoadProgress;
-  devicechange: { from: string; to: string; reason: string };
+  devicechange: DeviceChange;
   warning: string;
 }
 
@@ -66,8 +68,13 @@ export class Embedder {
 
   /** @internal */
   emit<K extends keyof EmbedderEvents>(type: K, event: EmbedderEvents[K]): void {
-    if (type === 'devicechange') this.engineInfo = { ...this.engineInfo, device: (event as EmbedderEvents['devicechange']).to as EngineInfo['device'], deviceReason: (event as EmbedderEvents['devicechange']).reason };
     for (const l of this.listeners.get(type) ?? []) (l as Listener<EmbedderEvents[K]>)(event);
+  }
+
+  /** @internal A worker moved to another device: `info` reports what runs now, then listeners hear it. */
+  deviceChanged(change: DeviceChange): void {
+    this.engineInfo = { ...this.engineInfo, device: change.to, deviceReason: change.reason };
+    this.emit('devicechange', change);
   }
 
   async embed(input: EmbedInput, options: EmbedOptions = {}): Promise<Embedding> {
@@ -76,7 +83,7 @@ export class Embedder {
     options.signal?.throwIfAborted();
     const { payload, transfer } = await prepareInput(input, this.media);
     const instruction = options.instruction ?? (payload.kind === 'omni' ? this.engineInfo.instructions?.[options.role ?? 'target'] : undefined);
-    const result = await new Promise<import('../engine/payload').JobResult>((resolve, reject) =>
+    const result = await new Promise<JobResult>((resolve, reject) =>
       this.queue.push({ job: { payload, ...(instruction ? { instruction } : {}) }, transfer, ...(options.signal ? { signal: options.signal } : {}), resolve, reject }),
     );
     if (!result.ok) throw new EmbedError(result.code, result.message);

@@ -6,7 +6,7 @@ import { OmniEmbedError } from '../errors';
 import { MODALITIES, specGraphs, specModalities, type Modality, type ModelSpec } from '../presets/spec';
 import { planDevice, probeWebGpu, type Device, type DeviceRequest, type Dtype } from './backend';
 import { configureRuntime, wasmThreads, type RuntimeOptions } from './session';
-import { DisposedError, GraphSessions } from './graph-sessions';
+import { DisposedError, GraphSessions, type DeviceChange } from './graph-sessions';
 import { embedOmniItems, type ModalityEncoders } from './omni';
 import { TextProcessor } from './preprocess/text';
 import type { ImageProcessorConfig } from './preprocess/image';
@@ -49,7 +49,7 @@ export interface EngineInfo {
 
 export interface EngineEvents {
   onProgress?: (p: LoadProgress) => void;
-  onDeviceChange?: (info: { from: Device; to: Device; reason: string }) => void;
+  onDeviceChange?: (change: DeviceChange) => void;
   onWarning?: (message: string) => void;
 }
 
