@@ -22,7 +22,10 @@ export function scoreRowF32(a: Float32Array, o: number, q: Float32Array, stride:
   return fr(fr(l0 + l1) + fr(l2 + l3));
 }
 
-/** JS reference for one int8 row, before the per-row scale. */
+/**
+ * JS reference for one int8 row, before the per-row scale. The same loop as scoreRowF32 on purpose:
+ * one function over both array types would make V8's element loads polymorphic in this hot loop.
+ */
 export function scoreRowI8(a: Int8Array, o: number, q: Float32Array, stride: number): number {
   let l0 = 0, l1 = 0, l2 = 0, l3 = 0;
   for (let j = 0; j < stride; j += 4) {
