@@ -21,6 +21,33 @@ async function duration(video: HTMLVideoElement): Promise<number> {
   return video.duration;
 }
 
+const HAVE_CURRENT_DATA = 2;
+const FRAME_TIMEOUT_MS = 10_000;
+
+/**
+ * The frame at the current position. Chromium can fire 'seeked' before that frame is decodable when
+ * the decoder is busy (seen under CPU load: createImageBitmap throws InvalidStateError, "the image
+ * source is not usable"), so a not-yet-usable frame is waited for rather than reported as bad input.
+ */
+async function grabFrame(video: HTMLVideoElement): Promise<ImageBitmap> {
+  const deadline = performance.now() + FRAME_TIMEOUT_MS;
+  for (;;) {
+    if (video.readyState >= HAVE_CURRENT_DATA) {
+      try {
+        return await createImageBitmap(video);
+      } catch (err) {
+        if (!(err instanceof DOMException && err.name === 'InvalidStateError')) {
+          throw new InvalidInputError(`the video frame at ${video.currentTime.toFixed(3)} s could not be read: ${String(err)}`);
+        }
+      }
+    }
+    if (performance.now() > deadline) {
+      throw new InvalidInputError(`the video frame at ${video.currentTime.toFixed(3)} s was not decoded within ${FRAME_TIMEOUT_MS} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 16));
+  }
+}
+
 export async function sampleVideoFrames(source: Blob | URL | string | HTMLVideoElement, count: number): Promise<ImageBitmap[]> {
   if (typeof document === 'undefined') throw new InvalidInputError('decoding video needs a page; pass { frames } from a worker');
   const owned = !(source instanceof HTMLVideoElement);
@@ -41,7 +68,7 @@ export async function sampleVideoFrames(source: Blob | URL | string | HTMLVideoE
     for (let i = 0; i < count; i++) {
       video.currentTime = ((i + 0.5) * length) / count;
       await once(video, 'seeked', 10_000);
-      frames.push(await createImageBitmap(video));
+      frames.push(await grabFrame(video));
     }
     return frames;
   } finally {
