@@ -20,6 +20,7 @@ export interface HeldoutItem {
   split: string;
   caption: string;
   title?: string;
+  attributes: Record<string, string | number>;
   files: Record<string, string>;
 }
 

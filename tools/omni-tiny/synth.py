@@ -142,7 +142,8 @@ def speak(job):
     text, voice, speed, pitch, out = job
     e = subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "--stdout", text],
                        check=True, capture_output=True).stdout
-    s = subprocess.run(["sox", "-t", "wav", "-", "-t", "wav", "-r", str(SR), "-c", "1", "-b", "16", "-"],
+    # -D: sox dithers with random noise by default, which made every rebuild's audio (and model) differ
+    s = subprocess.run(["sox", "-t", "wav", "-", "-t", "wav", "-r", str(SR), "-c", "1", "-b", "16", "-D", "-"],
                        input=e, check=True, capture_output=True).stdout
     with wave.open(io.BytesIO(s)) as w:
         pcm = np.frombuffer(w.readframes(w.getnframes()), np.int16)

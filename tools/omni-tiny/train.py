@@ -49,6 +49,8 @@ class Data:
         self.videos, self.video_c = z["videos"], z["video_c"]
         self.mels, self.audio_c = z["mels"], z["audio_c"]
         self.concepts = [tuple(c) for c in json.load(open(os.path.join(CACHE, "concepts.json")))]
+        self.concept_index = {c: i for i, c in enumerate(self.concepts)}
+        self.audio_text = z["audio_text"]
         self.vocab = json.load(open(os.path.join(CACHE, "vocab.json")))
         self.tok = WordPiece(self.vocab)
         self.rng = np.random.default_rng(seed)
@@ -80,6 +82,24 @@ def mel_batch(data, idx):
     return torch.from_numpy(x).unsqueeze(1)
 
 
+OPPOSITE = {"left": "right", "right": "left", "up": "down", "down": "up"}
+
+
+def reversed_concept(data, ci):
+    """A clip played backwards shows the same object moving the opposite way."""
+    kind, colour, shape, direction = data.concepts[ci]
+    return data.concept_index[(kind, colour, shape, OPPOSITE[direction])]
+
+
+def distill(student, teacher):
+    """1 - cosine to a fixed target on every Matryoshka prefix: a dense signal that does not depend on in-batch
+    negatives, so the audio tower leaves the InfoNCE plateau early instead of by luck of the seed."""
+    loss = 0.0
+    for d in MATRYOSHKA:
+        loss = loss + (1 - F.cosine_similarity(student[:, :d], teacher[:, :d], dim=-1)).mean()
+    return loss / len(MATRYOSHKA)
+
+
 def same_matrix(cs):
     c = torch.tensor(cs)
     return c[:, None] == c[None, :]
@@ -91,7 +111,7 @@ def fusion_embed(model, parts, masks):
     return model.fusion(x, m)
 
 
-def step_loss(model, data, task, B):
+def step_loss(model, data, task, B, direction_head):
     r = data.rng
     scale = model.logit_scale.clamp(max=math.log(100.0)).exp()
     if task == "t2i":
@@ -112,14 +132,25 @@ def step_loss(model, data, task, B):
         cs = [int(data.audio_c[i]) for i in idx]
         te, _ = model.text(*data.text([data.cap(c) for c in cs]))
         ae, _ = model.audio(mel_batch(data, idx))
-        return info_nce(te, ae, same_matrix(cs), scale)
+        with torch.no_grad():
+            spoken, _ = model.text(*data.text([str(data.audio_text[i]) for i in idx]))
+        return info_nce(te, ae, same_matrix(cs), scale) + distill(ae, spoken)
     if task == "t2v":
-        Bv = B // 2
-        idx = r.choice(len(data.videos), Bv, replace=False)
-        cs = [int(data.video_c[i]) for i in idx]
+        # Each clip also appears reversed, labelled with the opposite direction: without these hard negatives
+        # colour and shape alone separate a batch and the video tower never learns the direction of motion.
+        idx = r.choice(len(data.videos), B // 3, replace=False)
+        fwd = [int(data.video_c[i]) for i in idx]
+        cs = fwd + [reversed_concept(data, c) for c in fwd]
+        clips = np.concatenate([data.videos[idx], data.videos[idx][:, ::-1]])
         te, _ = model.text(*data.text([data.cap(c) for c in cs]))
-        ve, _ = model.video(img_tensor(data.videos[idx]))
-        return info_nce(te, ve, same_matrix(cs), scale)
+        ve, _ = model.video(img_tensor(clips))
+        # InfoNCE alone left both towers at chance on direction (text and video must discover it together, and
+        # the clip/reversed-clip embeddings start at cosine 0.9999). A shared linear direction classifier on both
+        # embeddings is a dense, supervised signal that puts direction on the same axes in both towers.
+        # Training only: the head is not part of the exported graphs.
+        labels = torch.tensor([DIRECTIONS.index(data.concepts[c][3]) for c in cs])
+        aux = 0.5 * (F.cross_entropy(direction_head(ve), labels) + F.cross_entropy(direction_head(te), labels))
+        return info_nce(te, ve, same_matrix(cs), scale) + aux
     # t2o: omni items (visual + narration + title, fields dropped at random)
     use_video = r.random() < 0.4
     Bo = B // 2 if use_video else B
@@ -171,12 +202,18 @@ def main():
     ap.add_argument("--out", default=os.path.join(CACHE, "model.pt"))
     args = ap.parse_args()
     torch.set_num_threads(2)
+    # Debian's torch 1.13 oneDNN Conv1d backward races across threads: the same batch gives weight gradients
+    # that differ by up to 1e3 between calls (model card, "Reproducibility"). That made the audio
+    # tower train by luck and no two runs agree. The native kernels are deterministic.
+    torch.backends.mkldnn.enabled = False
     torch.manual_seed(SEED)
     data = Data(SEED)
     model = OmniTiny(len(data.vocab))
+    direction_head = torch.nn.Linear(D, len(DIRECTIONS))
     print("params", sum(p.numel() for p in model.parameters()))
-    decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and "pos" not in n and "queries" not in n]
-    nodecay = [p for n, p in model.named_parameters() if not (p.dim() >= 2 and "pos" not in n and "queries" not in n)]
+    named = list(model.named_parameters()) + [("direction_head." + n, p) for n, p in direction_head.named_parameters()]
+    decay = [p for n, p in named if p.dim() >= 2 and "pos" not in n and "queries" not in n]
+    nodecay = [p for n, p in named if not (p.dim() >= 2 and "pos" not in n and "queries" not in n)]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.02}, {"params": nodecay, "weight_decay": 0.0}],
                             lr=args.lr, betas=(0.9, 0.98))
     warm = 100
@@ -186,7 +223,7 @@ def main():
         for t in TASKS:
             t0 = time.time()
             for _ in range(3):
-                loss = step_loss(model, data, t, args.batch)
+                loss = step_loss(model, data, t, args.batch, direction_head)
                 opt.zero_grad(set_to_none=True)
                 loss.backward()
             print(t, "%.2fs/step" % ((time.time() - t0) / 3), float(loss), flush=True)
@@ -198,7 +235,7 @@ def main():
         if task not in args.tasks.split(","):
             continue
         model.train()
-        loss = step_loss(model, data, task, args.batch)
+        loss = step_loss(model, data, task, args.batch, direction_head)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
