@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Rebuild omni-tiny end to end (seeded): synthesise data -> train -> export -> quantize -> manifest -> verify -> eval.
-# Usage: tools/omni-tiny/build.sh [--steps N]     (defaults reproduce the shipped model)
+# Usage: tools/omni-tiny/build.sh [--steps N]     (defaults reproduce the shipped model byte for byte;
+#        tools/omni-tiny/verify_rebuild.sh checks that on a fresh clone)
 # Needs Debian python3-torch python3-onnx python3-pil python3-sklearn python3-numpy, espeak-ng, sox, ffmpeg,
 # and the repo's node_modules (onnxruntime-node, onnxruntime-web, @huggingface/transformers, @huggingface/tokenizers).
 set -euo pipefail
