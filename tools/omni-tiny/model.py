@@ -154,7 +154,7 @@ class MotionStem(nn.Module):
     Where the object arrives the difference has one sign, where it leaves the other, so sum(d * x) and
     sum(d * y) point along the motion whatever the object's position, and flip exactly when the clip is
     reversed. Learned alternatives did not get there: frame tokens through the temporal blocks, and a bias-free
-    conv stem over the differences, both left the clip and its reversal at cosine > 0.9998 after training.
+    conv stem over the differences, both left the clip and its reversal at cosine > 0.999 after training.
     The projection has no bias, so the LayerNorm sees only the motion vector's direction, not its size.
     """
 
