@@ -124,12 +124,13 @@ async function download(ref: ModelFileRef, opts: FetchModelFileOptions, attempt:
   }
 }
 
+/** URLs of packaged files (extensions, file:), where no server can answer 404. */
+const LOCAL_SCHEME = /^(chrome-extension|moz-extension|safari-web-extension|file):/;
+
 /**
  * One HTTP download, streamed into a single preallocated buffer when the size is known
  * (declared size, else Content-Length). Maps every failure to a typed error naming the URL.
  */
-const LOCAL_SCHEME = /^(chrome-extension|moz-extension|safari-web-extension|file):/;
-
 async function downloadOnce(ref: ModelFileRef, opts: FetchModelFileOptions, attempt: number): Promise<Uint8Array> {
   const fetchFn = opts.fetch ?? globalThis.fetch;
   const { signal } = opts;
