@@ -152,8 +152,10 @@ async function evaluate(v) {
     return { n: its.length, acc: ok / its.length, chance: 1 / values.length };
   };
   const vidAll = [...seenVid, ...unVid], vidEmb = [...eV, ...eUV];
-  const shp = [...seenImg, ...unImg].filter((i) => i.attributes.type === 'shape');
-  const shpEmb = [...seenImg.map((_, i) => eI[i]), ...unImg.map((_, i) => eUI[i])].filter((_, i) => [...seenImg, ...unImg][i].attributes.type === 'shape');
+  const imgAll = [...seenImg, ...unImg], imgEmb = [...eI, ...eUI];
+  const isShape = (i) => i.attributes.type === 'shape';
+  const shp = imgAll.filter(isShape);
+  const shpEmb = imgEmb.filter((_, k) => isShape(imgAll[k]));
   const capMotion = (a) => `a ${a.colour} ${a.shape} moving ${a.direction}`;
   const capShape = (a) => `a ${a.size} ${a.colour} ${a.shape} in the ${a.position}`;
   res.probes = {
