@@ -3,7 +3,7 @@
 // change that shuffled or reversed them would leave every recall figure intact (colour and shape
 // still match) and silently turn "moving left" into "moving right". So the probe is re-run here on
 // the committed clips, both as decoded WebM (the <video> path) and as frame lists.
-import { test, expect } from './fixtures';
+import { test, expect, cosine } from './fixtures';
 import { readFileSync } from 'node:fs';
 import { heldout } from '../helpers/reference';
 import { installInputHelpers } from './sdk-page';
@@ -21,22 +21,22 @@ test('the direction of motion survives WebM decoding, frame sampling and batchin
     webm: { file: c.files.video },
     strip: { strip: c.files.frames_strip },
   }));
-  const scores = await served.evaluate(async (specs) => {
+  const vectors = await served.evaluate(async (specs) => {
     const omni = await import('/dist/browser/index.js');
     const e = await omni.createEmbedder({ device: 'wasm', dtype: 'fp32' });
     const input = (s: unknown) => (window as any).heldoutInput(s);
-    const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, k) => s + x * b[k]!, 0);
     const out = [];
     for (const s of specs) {
       const [webm, strip, ...captions] = await e.embedBatch([await input(s.webm), await input(s.strip), ...s.captions]);
-      out.push({
-        webm: captions.map((c) => dot(webm!.vector, c.vector)),
-        strip: captions.map((c) => dot(strip!.vector, c.vector)),
-      });
+      out.push({ webm: Array.from(webm!.vector), strip: Array.from(strip!.vector), captions: captions.map((c) => Array.from(c.vector)) });
     }
     await e.dispose();
     return out;
   }, specs);
+  const scores = vectors.map((v) => ({
+    webm: v.captions.map((c) => cosine(v.webm, c)),
+    strip: v.captions.map((c) => cosine(v.strip, c)),
+  }));
   const accuracy = (path: 'webm' | 'strip') =>
     scores.filter((s, i) => DIRECTIONS[s[path].indexOf(Math.max(...s[path]))] === clips[i]!.attributes.direction).length / clips.length;
   // Frame lists are the card's exact pixels; WebM adds VP9 loss and the browser's frame seeking.
