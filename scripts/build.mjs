@@ -55,7 +55,8 @@ async function bundle({ outDir, entries, external, plugins = [] }) {
   });
 }
 
-const pageEntries = { index: r('src/index.ts') };
+// `models` is the advanced subpath (omni-embed/models): the loader and cache for apps that manage downloads.
+const pageEntries = { index: r('src/index.ts'), models: r('src/models/index.ts') };
 const workerEntries = { 'workers/embed.worker': r('workers/embed.worker.ts') };
 
 await bundle({ outDir: r('dist'), entries: pageEntries, external: EXTERNAL });

@@ -1,18 +1,12 @@
-// The worker entry: exposes the engine to the page over comlink. Vectors travel back as
-// transferred ArrayBuffers, never structured-cloned copies.
+// The worker entry: exposes the engine to the page over comlink (the WorkerApi of src/contract).
+// Vectors travel back as transferred ArrayBuffers, never structured-cloned copies; errors travel
+// as themselves (src/contract/errors.ts).
 import * as Comlink from 'comlink';
-import { Engine, DisposedError, type EngineInfo, type EngineOptions } from '../src/engine/engine';
-import type { EmbedJob, JobResult } from '../src/engine/payload';
-import type { LoadProgress } from '../src/models';
-import type { DeviceChange } from '../src/engine/graph-sessions';
+import { Engine, type EngineOptions } from '../src/engine/engine';
+import type { EmbedJob, EngineInfo, InitRequest, JobResult, Lifeline, WorkerApi, WorkerEvents, WorkerFaults } from '../src/contract';
+import { installErrorTransport } from '../src/contract/errors';
 import { DEFAULT_MODEL } from '../src/presets/catalog';
-import { OmniEmbedError } from '../src/errors';
-
-export interface WorkerEvents {
-  progress?: (p: LoadProgress) => void;
-  deviceChange?: (change: DeviceChange) => void;
-  warning?: (message: string) => void;
-}
+import { DisposedError, OmniEmbedError } from '../src/errors';
 
 /**
  * Where the bundled omni-tiny and ORT's .wasm live, as literal `new URL('…', import.meta.url)`
@@ -25,33 +19,38 @@ function defaultAssets(): DefaultAssets | undefined {
   return (globalThis as { __omniEmbedDefaults?: DefaultAssets }).__omniEmbedDefaults;
 }
 
-export type InitResult = { ok: true; info: EngineInfo } | { ok: false; name: string; code: string; message: string };
+/** Test-only fault injection: behave like a worker killed (or wedged) by a poison input. */
+function maybeDie(faults: WorkerFaults | undefined, jobs: EmbedJob[]): void {
+  if (!faults) return;
+  const poisoned = jobs.some((j) => j.payload.kind === 'text' && j.payload.text.includes(faults.poison));
+  if (!poisoned) return;
+  if (faults.mode === 'exit') self.close();
+  else for (;;) { /* a hang the heartbeat must notice */ }
+}
 
-export class EmbedWorker {
+export class EmbedWorker implements WorkerApi {
   private engine?: Engine;
+  private faults?: WorkerFaults;
 
-  /**
-   * Never throws across the channel: comlink would keep only name and message, and apps branch on
-   * `err.code` (model_not_found, network_error, …). The page rebuilds the typed error.
-   */
-  async init(requested: EngineOptions, events: WorkerEvents = {}): Promise<InitResult> {
-    try {
-      return { ok: true, info: await this.start(requested, events) };
-    } catch (err) {
-      const e = err as { name?: string; code?: string; message?: string };
-      return { ok: false, name: e?.name ?? 'Error', code: e?.code ?? 'init_failed', message: e?.message ?? String(err) };
-    }
+  async supervise({ lock, port, beatMs }: Lifeline): Promise<void> {
+    // Beats stop while the thread is blocked (a hang) or gone; the lock is released only when it is gone.
+    setInterval(() => port.postMessage(0), beatMs);
+    await new Promise<void>((held) => {
+      void navigator.locks?.request(lock, () => { held(); return new Promise<never>(() => undefined); });
+      if (!navigator.locks) held();
+    });
   }
 
-  private async start(requested: EngineOptions, events: WorkerEvents): Promise<EngineInfo> {
+  async init(request: InitRequest, events: WorkerEvents = {}): Promise<EngineInfo> {
     const assets = defaultAssets();
-    const options = { ...requested };
+    const { faults, ...options } = request;
+    this.faults = faults;
     if (!options.wasmPaths && assets) options.wasmPaths = { wasm: assets.wasm };
     if (options.spec.source === DEFAULT_MODEL) {
       if (!assets) throw new OmniEmbedError('bad_model', 'this worker build carries no bundled model; pass modelUrl to createEmbedder()');
       options.spec = { ...options.spec, source: { model: 'omni-tiny', id: 'omni-tiny', files: assets.model } };
     }
-    this.engine = await Engine.create(options, {
+    this.engine = await Engine.create(options as EngineOptions, {
       ...(events.progress ? { onProgress: (p) => void events.progress!(p) } : {}),
       ...(events.deviceChange ? { onDeviceChange: (c) => void events.deviceChange!(c) } : {}),
       ...(events.warning ? { onWarning: (m) => void events.warning!(m) } : {}),
@@ -61,6 +60,7 @@ export class EmbedWorker {
 
   async embed(jobs: EmbedJob[]): Promise<JobResult[]> {
     if (!this.engine) throw new DisposedError();
+    maybeDie(this.faults, jobs);
     const results = await this.engine.embed(jobs);
     return Comlink.transfer(results, results.flatMap((r) => (r.ok ? [r.vector.buffer as ArrayBuffer] : [])));
   }
@@ -69,7 +69,6 @@ export class EmbedWorker {
     return this.engine?.info;
   }
 
-  /** Test hook: destroy the GPU device to exercise the fallback to WASM. */
   loseDevice(): Promise<boolean> {
     return this.engine?.loseDevice() ?? Promise.resolve(false);
   }
@@ -80,4 +79,5 @@ export class EmbedWorker {
   }
 }
 
+installErrorTransport();
 Comlink.expose(new EmbedWorker());

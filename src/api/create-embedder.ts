@@ -1,15 +1,15 @@
 // createEmbedder(): the one call that starts workers, loads a model and returns an Embedder.
 
 import * as Comlink from 'comlink';
-import { OmniEmbedError } from '../errors';
-import type { DeviceRequest, Dtype } from '../engine/backend';
-import type { EngineInfo, EngineOptions } from '../engine/engine';
-import type { DeviceChange } from '../engine/graph-sessions';
-import type { InitResult } from '../../workers/embed.worker';
-import type { LoadProgress, ModelCache } from '../models';
+import { InvalidOptionError, OmniEmbedError } from '../errors';
+import type { DeviceChange, DeviceRequest, InitRequest, WorkerFaults } from '../contract';
+import type { Dtype } from '../models/dtype';
+import type { LoadProgress } from '../models/load';
+import { probeWebGpu } from '../platform/webgpu';
 import { findPreset } from '../presets/catalog';
 import type { ModelSpec } from '../presets/spec';
 import { Embedder } from './embedder';
+import { callback, DEVICES, DTYPES, integer, MAX_THREADS, MAX_WORKERS, oneOf, optionBag, text, url } from './options';
 import { WorkerPool } from './pool';
 
 export interface EmbedderOptions {
@@ -17,21 +17,49 @@ export interface EmbedderOptions {
   model?: string | ModelSpec;
   /** Where the model's files live when it is not the default: a folder URL for omni-tiny or a spec. */
   modelUrl?: string;
+  /** Default 'auto': WebGPU when an adapter exists, else WASM. */
   device?: DeviceRequest;
   dtype?: Dtype;
-  /** Workers to run; default 1 on WebGPU (one GPU queue) and up to 2 on WASM. */
+  /** Workers to run (1–16); default 1 on WebGPU (one GPU queue) and up to 2 on WASM. */
   workers?: number;
-  /** WASM threads per worker (needs cross-origin isolation). */
+  /** WASM threads per worker (1–64; needs cross-origin isolation). */
   threads?: number;
   /** Hub host for repo ids, e.g. your own mirror. */
   host?: string;
-  /** Folder URL with ORT's runtime (.mjs/.wasm); default: beside the worker script. */
-  wasmPaths?: string;
+  /** ORT's runtime files: a folder URL, or `{ mjs, wasm }` file URLs; default: beside the worker script. */
+  wasmPaths?: string | { mjs?: string; wasm?: string };
   /** Worker script URL, for apps that serve or bundle it themselves. */
   workerUrl?: string | URL;
   /** Persistent cache; false disables caching. Cache API by default. (Workers use their own default.) */
   cache?: false;
+  /** A worker that sends no heartbeat for this long (ms) is taken for hung and replaced. Default 60 000. */
+  workerTimeout?: number;
   onProgress?: (p: LoadProgress) => void;
+  /** @internal test hook: workers die on a text containing `poison`. */
+  _faults?: WorkerFaults;
+}
+
+const DEFAULT_WORKER_TIMEOUT = 60_000;
+
+function checkOptions(raw: unknown): EmbedderOptions {
+  const bag = optionBag(raw, 'createEmbedder');
+  if (bag.model !== undefined && typeof bag.model !== 'string' && (typeof bag.model !== 'object' || bag.model === null)) {
+    throw new InvalidOptionError('model must be a preset name, a hub repo id or a ModelSpec object');
+  }
+  oneOf(bag, 'device', DEVICES);
+  oneOf(bag, 'dtype', DTYPES);
+  integer(bag, 'workers', 1, MAX_WORKERS);
+  integer(bag, 'threads', 1, MAX_THREADS);
+  integer(bag, 'workerTimeout', 100, 3_600_000);
+  text(bag, 'modelUrl');
+  text(bag, 'host');
+  url(bag, 'workerUrl');
+  callback(bag, 'onProgress');
+  if (bag.wasmPaths !== undefined && typeof bag.wasmPaths !== 'string' && (typeof bag.wasmPaths !== 'object' || bag.wasmPaths === null)) {
+    throw new InvalidOptionError('wasmPaths must be a folder URL string or { mjs?, wasm? } file URLs');
+  }
+  if (bag.cache !== undefined && bag.cache !== false) throw new InvalidOptionError('cache must be false (to disable caching) or left out');
+  return bag as EmbedderOptions;
 }
 
 function resolveSpec(options: EmbedderOptions): ModelSpec {
@@ -55,53 +83,43 @@ function spawnWorker(url: string | URL | undefined): Worker {
   return new Worker(new URL(WORKER_REL, import.meta.url), { type: 'module', name: 'omni-embed' });
 }
 
-/** A worker's start-up result, or its error rebuilt with the same name and code. */
-function started(result: InitResult): EngineInfo {
-  if (result.ok) return result.info;
-  const err = new OmniEmbedError(result.code, result.message);
-  err.name = result.name;
-  throw err;
-}
-
-export async function createEmbedder(options: EmbedderOptions = {}): Promise<Embedder> {
-  const spec = resolveSpec(options);
+export async function createEmbedder(options?: EmbedderOptions): Promise<Embedder> {
+  const opts = checkOptions(options);
+  const spec = resolveSpec(opts);
   const cores = globalThis.navigator?.hardwareConcurrency ?? 2;
-  const gpu = options.device !== 'wasm' && !!(await globalThis.navigator?.gpu?.requestAdapter().catch(() => null));
-  const count = Math.max(1, options.workers ?? (gpu ? 1 : Math.min(2, cores)));
-  const threads = options.threads ?? Math.max(1, Math.floor(cores / count));
-  const pool = new WorkerPool(count, () => spawnWorker(options.workerUrl));
-  const engineOptions: EngineOptions = {
+  const gpu = opts.device !== 'wasm' && (await probeWebGpu()).available;
+  const count = opts.workers ?? (gpu ? 1 : Math.min(2, cores));
+  const threads = opts.threads ?? Math.max(1, Math.floor(cores / count));
+  const request: InitRequest = {
     spec,
     numThreads: threads,
-    ...(options.device ? { device: options.device } : {}),
-    ...(options.dtype ? { dtype: options.dtype } : {}),
-    ...(options.host ? { host: options.host } : {}),
-    ...(options.wasmPaths ? { wasmPaths: options.wasmPaths } : {}),
-    ...(options.cache === false ? { cache: false as const } : {}),
+    ...(opts.device ? { device: opts.device } : {}),
+    ...(opts.dtype ? { dtype: opts.dtype } : {}),
+    ...(opts.host ? { host: opts.host } : {}),
+    ...(opts.wasmPaths ? { wasmPaths: opts.wasmPaths } : {}),
+    ...(opts.cache === false ? { cache: false as const } : {}),
+    ...(opts._faults ? { faults: opts._faults } : {}),
   };
   let embedder: Embedder | undefined;
   const events = Comlink.proxy({
-    progress: (p: LoadProgress) => { options.onProgress?.(p); embedder?.emit('progress', p); },
+    progress: (p: LoadProgress) => { opts.onProgress?.(p); embedder?.emit('progress', p); },
     deviceChange: (c: DeviceChange) => embedder?.deviceChanged(c),
     warning: (m: string) => embedder?.emit('warning', m),
   });
+  const pool = new WorkerPool({
+    size: count,
+    spawn: () => spawnWorker(opts.workerUrl),
+    init: (member) => member.remote.init(request, events),
+    timeoutMs: opts.workerTimeout ?? DEFAULT_WORKER_TIMEOUT,
+    describeUrl: String(opts.workerUrl ?? WORKER_REL),
+    onReplaced: (e) => embedder?.emit('workerreplaced', e),
+    onWarning: (m) => embedder?.emit('warning', m),
+  });
   try {
     // The first worker downloads (and caches) the model; start-up waits for it alone. The others
-    // then load from the cache in the background and join the pool when ready.
-    const [first, ...rest] = pool.members;
-    const info = started(await first!.remote.init(engineOptions, events));
-    pool.markReady(first!);
+    // load from the cache in the background and join the pool when ready.
+    const info = await pool.start();
     embedder = new Embedder(pool, info, { sampleRate: info.audioSampleRate ?? 16000, videoFrames: spec.video?.numFrames ?? spec.videoFrames ?? 8 });
-    for (const member of rest) {
-      member.remote.init(engineOptions, events).then(started).then(
-        () => pool.markReady(member),
-        (err: Error) => {
-          if (!pool.members.includes(member)) return; // disposed meanwhile
-          pool.remove(member);
-          embedder?.emit('warning', `a worker failed to start and was dropped: ${err.message}`);
-        },
-      );
-    }
     return embedder;
   } catch (err) {
     await pool.dispose();

@@ -1,15 +1,14 @@
 // The page-side handle users hold: embed(), embedBatch(), info, on(), dispose().
 
-import { OmniEmbedError } from '../errors';
-import { truncateDims } from '../engine/pooling';
-import type { EngineInfo } from '../engine/engine';
-import type { DeviceChange } from '../engine/graph-sessions';
-import type { JobResult } from '../engine/payload';
+import { DisposedError, InvalidOptionError } from '../errors';
+import type { DeviceChange, EngineInfo, JobResult } from '../contract';
+import { fromWire } from '../contract/errors';
 import type { Modality } from '../presets/spec';
-import type { LoadProgress } from '../models';
-import { EmbedError, InvalidOptionError } from './errors';
-import { prepareInput, type EmbedInput, type MediaNeeds } from './inputs';
-import type { WorkerPool } from './pool';
+import type { LoadProgress } from '../models/load';
+import { l2Normalize } from '../math/normalize';
+import { describeInput, prepareInput, type EmbedInput, type MediaNeeds } from './inputs';
+import { describe, integer, oneOf, optionBag, ROLES, signal } from './options';
+import type { WorkerPool, WorkerReplaced } from './pool';
 import { BatchQueue } from './queue';
 
 export interface EmbedOptions {
@@ -37,6 +36,8 @@ export interface EmbedderEvents {
   progress: LoadProgress;
   devicechange: DeviceChange;
   warning: string;
+  /** A worker died or hung and another was started in its place; its in-flight calls were re-run. */
+  workerreplaced: WorkerReplaced;
 }
 
 type Listener<T> = (event: T) => void;
@@ -77,21 +78,35 @@ export class Embedder {
     this.emit('devicechange', change);
   }
 
-  async embed(input: EmbedInput, options: EmbedOptions = {}): Promise<Embedding> {
+  async embed(input: EmbedInput, options?: EmbedOptions): Promise<Embedding> {
     this.assertOpen();
-    const dims = this.checkDims(options.dims);
-    options.signal?.throwIfAborted();
-    const { payload, transfer } = await prepareInput(input, this.media);
-    const instruction = options.instruction ?? (payload.kind === 'omni' ? this.engineInfo.instructions?.[options.role ?? 'target'] : undefined);
+    const opts = this.checkOptions(options);
+    opts.signal?.throwIfAborted();
+    const prepared = await prepareInput(input, this.media);
+    const { payload } = prepared;
+    const instruction = opts.instruction ?? (payload.kind === 'omni' ? this.engineInfo.instructions?.[opts.role ?? 'target'] : undefined);
     const result = await new Promise<JobResult>((resolve, reject) =>
-      this.queue.push({ job: { payload, ...(instruction ? { instruction } : {}) }, transfer, ...(options.signal ? { signal: options.signal } : {}), resolve, reject }),
+      this.queue.push({
+        job: { payload, ...(instruction ? { instruction } : {}) },
+        transfer: prepared.transfer,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        resolve,
+        reject,
+        crashes: 0,
+        label: describeInput(payload),
+        reprepare: () => prepareInput(input, this.media),
+      }),
     );
-    if (!result.ok) throw new EmbedError(result.code, result.message);
-    return { vector: dims < result.vector.length ? truncateDims(result.vector, dims) : result.vector, modalities: result.modalities as Modality[] };
+    if (!result.ok) throw fromWire(result.error);
+    const dims = opts.dims ?? this.engineInfo.dims;
+    return { vector: dims < result.vector.length ? l2Normalize(result.vector.slice(0, dims)) : result.vector, modalities: result.modalities };
   }
 
   /** Embeds many inputs; they are micro-batched together. Rejects with the first failure. */
-  embedBatch(inputs: EmbedInput[], options: EmbedOptions = {}): Promise<Embedding[]> {
+  async embedBatch(inputs: readonly EmbedInput[], options?: EmbedOptions): Promise<Embedding[]> {
+    this.assertOpen();
+    if (!Array.isArray(inputs)) throw new InvalidOptionError(`embedBatch takes an array of inputs (got ${describe(inputs)})`);
+    this.checkOptions(options);
     return Promise.all(inputs.map((input) => this.embed(input, options)));
   }
 
@@ -103,24 +118,37 @@ export class Embedder {
     return Promise.all(this.pool.members.map((m) => m.remote.loseDevice()));
   }
 
-  /** Frees every session, GPU buffer and worker. Later calls reject with code 'disposed'. */
+  /** @internal Test hook: kills worker `index` behind the pool's back, as a crash would. */
+  _killWorker(index: number): boolean {
+    const member = this.pool.members[index];
+    member?.worker.terminate();
+    return !!member;
+  }
+
+  /** Frees every session, GPU buffer and worker. Later calls reject with code 'disposed'. Always settles. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    this.queue.close(new OmniEmbedError('disposed', 'this embedder has been disposed; create a new one'));
+    this.queue.close(new DisposedError());
     await this.pool.dispose();
   }
 
   private assertOpen(): void {
-    if (this.disposed) throw new OmniEmbedError('disposed', 'this embedder has been disposed; create a new one');
+    if (this.disposed) throw new DisposedError();
   }
 
-  private checkDims(dims: number | undefined): number {
+  private checkOptions(options: EmbedOptions | undefined): EmbedOptions {
+    const bag = optionBag(options, 'embed');
+    oneOf(bag, 'role', ROLES);
+    signal(bag);
+    if (bag.instruction !== undefined && typeof bag.instruction !== 'string') {
+      throw new InvalidOptionError(`instruction must be a string (got ${describe(bag.instruction)})`);
+    }
     const { dims: full, matryoshka } = this.engineInfo;
-    if (dims === undefined) return full;
-    if (!Number.isInteger(dims) || !matryoshka.includes(dims)) {
+    const dims = integer(bag, 'dims', 1, full);
+    if (dims !== undefined && !matryoshka.includes(dims)) {
       throw new InvalidOptionError(`dims=${dims} is not a size ${this.engineInfo.model} was trained for; use one of ${matryoshka.join(', ')}`);
     }
-    return dims;
+    return bag as EmbedOptions;
   }
 }

@@ -1,25 +1,32 @@
 import { OmniEmbedError } from '../errors';
 
-/** The input is not something the model can embed (wrong type, empty, unsupported format). */
-export class InvalidInputError extends OmniEmbedError {
-  constructor(message: string, cause?: unknown) {
-    super('invalid_input', message, { cause });
+/** A worker could not start: its script failed to load or run (bad URL, script error, CSP), or it never answered. */
+export class WorkerStartError extends OmniEmbedError {
+  readonly url: string;
+  constructor(url: string, detail: string) {
+    super('worker_start_failed', `the embed worker (${url}) could not start: ${detail}`);
+    this.name = 'WorkerStartError';
+    this.url = url;
   }
 }
 
-/** An option is out of range (e.g. dims not among the model's Matryoshka sizes). */
-export class InvalidOptionError extends OmniEmbedError {
-  constructor(message: string) {
-    super('invalid_option', message);
+/**
+ * An input was in flight on two workers that both died (or hung): it is treated as a poison input
+ * and rejected alone, so it cannot take the rest of the pool down. `input` describes it.
+ */
+export class WorkerCrashedError extends OmniEmbedError {
+  readonly input: string;
+  constructor(input: string, reason: string) {
+    super('worker_crashed', `embedding ${input} killed two workers (last: ${reason}); it was rejected so the other calls can go on`);
+    this.name = 'WorkerCrashedError';
+    this.input = input;
   }
 }
 
-/** The error a worker reported for one input, rebuilt on the page with the same code. */
-export class EmbedError extends OmniEmbedError {}
-
-/** What an aborted call rejects with: the standard AbortError, so `err.name === 'AbortError'` works. */
-export function abortError(signal: AbortSignal): DOMException {
-  const reason = signal.reason;
-  if (reason instanceof DOMException && reason.name === 'AbortError') return reason;
-  return new DOMException(reason ? String(reason) : 'the embed call was aborted', 'AbortError');
+/** No worker is left and none could be started again: the embedder cannot serve calls. */
+export class WorkerUnavailableError extends OmniEmbedError {
+  constructor(detail: string) {
+    super('worker_unavailable', `no embed worker is running: ${detail}`);
+    this.name = 'WorkerUnavailableError';
+  }
 }

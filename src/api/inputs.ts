@@ -2,8 +2,9 @@
 // Images stay encoded (Blob) so decoding happens in the worker, off the main thread; audio and
 // video are decoded here because only a page has Web Audio and <video>.
 
-import type { AudioPayload, ImagePayload, OmniPayload, Payload, VideoPayload } from '../engine/payload';
-import { InvalidInputError } from './errors';
+import type { AudioPayload, ImagePayload, OmniPayload, Payload, VideoPayload } from '../contract';
+import { InvalidInputError } from '../errors';
+import { SAMPLE_RATE_RANGE } from './options';
 import { audioBufferToMono, decodeAudio } from './media/audio';
 import { sampleVideoFrames } from './media/video';
 
@@ -51,7 +52,12 @@ async function toImage(input: ImageInput, transfer: Transferable[]): Promise<Ima
   }
   if (typeof ImageBitmap !== 'undefined' && input instanceof ImageBitmap) return input; // the caller's bitmap stays usable
   if (typeof HTMLImageElement !== 'undefined' && input instanceof HTMLImageElement) {
-    if (!input.complete) await input.decode();
+    // decode() rejects (EncodingError) for an image that failed to load or is not an image.
+    try {
+      await input.decode();
+    } catch (err) {
+      throw new InvalidInputError(`the <img> (${input.currentSrc || input.src || 'no src'}) has no decodable image: it failed to load or is not an image`, err);
+    }
   }
   try {
     const bitmap = await createImageBitmap(input as ImageBitmapSource);
@@ -69,7 +75,10 @@ async function toAudio(input: AudioInput, needs: MediaNeeds, transfer: Transfera
   else if (typeof AudioBuffer !== 'undefined' && input instanceof AudioBuffer) pcm = audioBufferToMono(input);
   else if (has(input, 'samples') && (input as AudioPayload).samples instanceof Float32Array) {
     const { samples, sampleRate } = input as AudioPayload;
-    if (!(sampleRate > 0)) throw new InvalidInputError(`audio sampleRate must be a positive number (got ${sampleRate})`);
+    const [low, high] = SAMPLE_RATE_RANGE;
+    if (typeof sampleRate !== 'number' || !(sampleRate >= low && sampleRate <= high)) {
+      throw new InvalidInputError(`audio sampleRate must be a number of Hz from ${low} to ${high} (got ${String(sampleRate)})`);
+    }
     // Copy: the caller keeps its array; the copy is what we transfer away.
     pcm = { samples: samples.slice(), sampleRate };
   } else throw new InvalidInputError('audio must be a Blob/File, an AudioBuffer, a URL or { samples: Float32Array, sampleRate }');
@@ -87,6 +96,18 @@ async function toVideo(input: VideoInput, needs: MediaNeeds, transfer: Transfera
   const frames = await sampleVideoFrames(input as Blob | URL | HTMLVideoElement, needs.videoFrames);
   transfer.push(...frames);
   return { frames };
+}
+
+/** Names an input in errors about it, without copying or decoding it. */
+export function describeInput(payload: Payload): string {
+  const image = (i: ImagePayload) => (i instanceof Blob ? `${i.type || 'untyped'} ${i.size} bytes` : `${i.width}×${i.height}`);
+  switch (payload.kind) {
+    case 'text': return `text "${payload.text.length > 40 ? `${payload.text.slice(0, 40)}…` : payload.text}"`;
+    case 'image': return `an image (${image(payload.image)})`;
+    case 'audio': return `an audio clip (${payload.audio.samples.length} samples at ${payload.audio.sampleRate} Hz)`;
+    case 'video': return `a video (${payload.video.frames.length} frames)`;
+    case 'omni': return `an omni item (${Object.keys(payload.item).join(' + ')})`;
+  }
 }
 
 export async function prepareInput(input: EmbedInput, needs: MediaNeeds): Promise<Prepared> {

@@ -1,10 +1,16 @@
 // Concurrent embed calls are queued and micro-batched: calls made in the same tick share one
 // worker round-trip and one ORT run per modality. Only queued work can be aborted; a batch
 // already inside a worker finishes, and its aborted members are simply not delivered.
+//
+// When a worker dies with a batch in flight, each of its jobs is queued again, to run alone on a
+// worker with nothing else in flight: if it kills that one too it is a poison input and is
+// rejected by itself (WorkerCrashedError); everything else completes.
 
 import { transfer } from 'comlink';
-import type { EmbedJob, JobResult, Payload } from '../engine/payload';
-import { abortError } from './errors';
+import type { EmbedJob, JobResult, Payload } from '../contract';
+import { abortError } from '../errors';
+import { WorkerCrashedError, WorkerUnavailableError } from './errors';
+import type { Prepared } from './inputs';
 import type { PooledWorker, WorkerPool } from './pool';
 
 export interface QueuedJob {
@@ -13,6 +19,12 @@ export interface QueuedJob {
   signal?: AbortSignal;
   resolve: (r: JobResult) => void;
   reject: (err: unknown) => void;
+  /** How many workers died with this job in flight. */
+  crashes: number;
+  /** Names the input in a WorkerCrashedError. */
+  label: string;
+  /** Builds the payload again when the first copy was transferred to a worker that died. */
+  reprepare: () => Promise<Prepared>;
 }
 
 /** Largest batch per modality: enough to fill an ORT run, small enough to keep latency low. */
@@ -32,7 +44,7 @@ export class BatchQueue {
   push(q: QueuedJob): void {
     if (this.closedWith) return q.reject(this.closedWith);
     if (q.signal?.aborted) return q.reject(abortError(q.signal));
-    this.pending.push(q);
+    this.enqueue(q, false);
     q.signal?.addEventListener('abort', () => {
       const i = this.pending.indexOf(q);
       if (i >= 0) {
@@ -40,6 +52,11 @@ export class BatchQueue {
         q.reject(abortError(q.signal!));
       }
     }, { once: true });
+  }
+
+  private enqueue(q: QueuedJob, first: boolean): void {
+    if (first) this.pending.unshift(q);
+    else this.pending.push(q);
     this.schedule();
   }
 
@@ -55,31 +72,67 @@ export class BatchQueue {
   }
 
   private pump(): void {
-    let member: PooledWorker | undefined;
-    while (this.pending.length && (member = this.pool.idle(PER_WORKER))) {
-      const kind = this.pending[0]!.job.payload.kind;
-      const batch: QueuedJob[] = [];
-      this.pending = this.pending.filter((q) => {
-        if (q.job.payload.kind !== kind || batch.length >= MAX_BATCH[kind]) return true;
-        batch.push(q);
-        return false;
-      });
+    if (!this.pool.serving) {
+      const reason = this.pool.failure ?? new WorkerUnavailableError('every worker is gone');
+      for (const q of this.pending.splice(0)) q.reject(reason);
+      return;
+    }
+    while (this.pending.length) {
+      const head = this.pending[0]!;
+      // A job that was in flight on a dead worker runs alone, on a worker with nothing else to lose.
+      const member = this.pool.idle(PER_WORKER, head.crashes > 0);
+      if (!member) break;
+      const batch = head.crashes > 0 ? this.pending.splice(0, 1) : this.take(head.job.payload.kind);
       void this.send(member, batch);
     }
   }
 
+  private take(kind: Payload['kind']): QueuedJob[] {
+    const batch: QueuedJob[] = [];
+    this.pending = this.pending.filter((q) => {
+      if (q.crashes > 0 || q.job.payload.kind !== kind || batch.length >= MAX_BATCH[kind]) return true;
+      batch.push(q);
+      return false;
+    });
+    return batch;
+  }
+
   private async send(member: PooledWorker, batch: QueuedJob[]): Promise<void> {
     member.busy++;
+    const alone = batch.length === 1 && batch[0]!.crashes > 0;
+    if (alone) member.exclusive = true;
     try {
-      const jobs = batch.map((q) => q.job);
-      const results = await member.remote.embed(transfer(jobs, batch.flatMap((q) => q.transfer)));
-      batch.forEach((q, i) => (q.signal?.aborted ? q.reject(abortError(q.signal)) : q.resolve(results[i]!)));
+      const call = member.remote.embed(transfer(batch.map((q) => q.job), batch.flatMap((q) => q.transfer)));
+      const outcome = await Promise.race([call.then((results) => ({ results })), member.lost.then((lost) => ({ lost }))]);
+      if ('lost' in outcome) {
+        for (const q of batch) void this.retry(q, outcome.lost);
+        return;
+      }
+      batch.forEach((q, i) => (q.signal?.aborted ? q.reject(abortError(q.signal)) : q.resolve(outcome.results[i]!)));
     } catch (err) {
       for (const q of batch) q.reject(this.closedWith ?? err);
     } finally {
       member.busy--;
+      if (alone) member.exclusive = false;
       if (this.pending.length) this.schedule();
     }
+  }
+
+  /** A job whose worker died: queued again at the front, or rejected if it already killed one. */
+  private async retry(q: QueuedJob, reason: string): Promise<void> {
+    if (this.closedWith) return q.reject(this.closedWith);
+    if (q.signal?.aborted) return q.reject(abortError(q.signal));
+    if (++q.crashes >= 2) return q.reject(new WorkerCrashedError(q.label, reason));
+    if (q.transfer.length) {
+      try {
+        const again = await q.reprepare();
+        q.job = { ...q.job, payload: again.payload };
+        q.transfer = again.transfer;
+      } catch (err) {
+        return q.reject(err);
+      }
+    }
+    this.enqueue(q, true);
   }
 
   /** Rejects everything still queued (dispose); later pushes reject at once. */

@@ -1,34 +1,12 @@
 // Which execution provider a worker uses. WebGPU only when an adapter exists (and fp16 graphs only
 // with shader-f16: without it ORT's WebGPU EP throws, and older paths returned wrong numbers).
 
-export type DeviceRequest = 'auto' | 'webgpu' | 'wasm';
-export type Device = 'webgpu' | 'wasm';
+import type { Device, DeviceRequest } from '../contract';
+import { probeWebGpu, type GpuFacts } from '../platform/webgpu';
+
+export type { Device, DeviceRequest, GpuFacts };
+export { probeWebGpu };
 export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4';
-
-export interface GpuFacts {
-  available: boolean;
-  shaderF16: boolean;
-  fallbackAdapter: boolean;
-  description: string;
-}
-
-export async function probeWebGpu(): Promise<GpuFacts> {
-  const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
-  if (!gpu) return { available: false, shaderF16: false, fallbackAdapter: false, description: 'navigator.gpu is missing' };
-  try {
-    const adapter = await gpu.requestAdapter();
-    if (!adapter) return { available: false, shaderF16: false, fallbackAdapter: false, description: 'no WebGPU adapter' };
-    const info = adapter.info;
-    return {
-      available: true,
-      shaderF16: adapter.features.has('shader-f16'),
-      fallbackAdapter: Boolean((info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter),
-      description: [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'WebGPU adapter',
-    };
-  } catch (err) {
-    return { available: false, shaderF16: false, fallbackAdapter: false, description: `requestAdapter failed: ${String(err)}` };
-  }
-}
 
 export interface DevicePlan { device: Device; dtype: Dtype; reason: string }
 

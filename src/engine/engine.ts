@@ -2,11 +2,12 @@
 // batches of payloads into normalised vectors. No DOM; runs in a dedicated worker.
 
 import { loadModel, readJson, type Dtype as FileDtype, type LoadProgress, type ModelCache } from '../models';
-import { OmniEmbedError } from '../errors';
+import { DisposedError, InvalidInputError, OmniEmbedError } from '../errors';
+import { UnsupportedModalityError } from './errors';
 import { MODALITIES, specGraphs, specModalities, type Modality, type ModelSpec } from '../presets/spec';
 import { planDevice, probeWebGpu, type Device, type DeviceRequest, type Dtype } from './backend';
 import { configureRuntime, wasmThreads, type RuntimeOptions } from './session';
-import { DisposedError, GraphSessions, type DeviceChange } from './graph-sessions';
+import { GraphSessions } from './graph-sessions';
 import { embedOmniItems, type ModalityEncoders } from './omni';
 import { TextProcessor } from './preprocess/text';
 import type { ImageProcessorConfig } from './preprocess/image';
@@ -19,9 +20,10 @@ import { VideoEncoder, videoAsFrameMean } from './encoders/video';
 import { FusionEncoder } from './encoders/fusion';
 import type { Encoded } from './encoders/encoder';
 import { l2Normalize } from './pooling';
-import type { EmbedJob, JobResult, Payload } from './payload';
+import type { DeviceChange, EmbedJob, EngineInfo, JobResult, Payload } from '../contract';
+import { toWire } from '../contract/errors';
 
-export { DisposedError } from './graph-sessions';
+export type { EngineInfo };
 
 export interface EngineOptions extends RuntimeOptions {
   spec: ModelSpec;
@@ -31,33 +33,12 @@ export interface EngineOptions extends RuntimeOptions {
   cache?: ModelCache | false;
 }
 
-export interface EngineInfo {
-  model: string;
-  device: Device;
-  dtype: Dtype;
-  dims: number;
-  matryoshka: number[];
-  modalities: Modality[];
-  fusion: 'graph' | 'late';
-  deviceReason: string;
-  /** WASM threads ORT actually uses in each worker (1 without cross-origin isolation). */
-  threads: number;
-  /** The rate the audio encoder wants; the page decodes straight to it. */
-  audioSampleRate?: number;
-  instructions?: { query: string; target: string };
-}
-
 export interface EngineEvents {
   onProgress?: (p: LoadProgress) => void;
   onDeviceChange?: (change: DeviceChange) => void;
   onWarning?: (message: string) => void;
 }
 
-export class UnsupportedModalityError extends OmniEmbedError {
-  constructor(modality: string, model: string) {
-    super('unsupported_modality', `model ${model} does not embed ${modality}`);
-  }
-}
 
 interface Embedded { vector: Float32Array; modalities: Modality[] }
 
@@ -233,7 +214,7 @@ export class Engine {
 
   private readonly encoders: ModalityEncoders = {
     text: (texts, withTokens) => {
-      for (const t of texts) if (typeof t !== 'string') throw new OmniEmbedError('invalid_input', 'text input must be a string');
+      for (const t of texts) if (typeof t !== 'string') throw new InvalidInputError('text input must be a string');
       return this.need(this.text, 'text').encode(texts, withTokens);
     },
     image: (images, withTokens) => this.need(this.image, 'image').encode(images, withTokens),
@@ -253,6 +234,5 @@ export class Engine {
 }
 
 function failure(err: unknown): JobResult {
-  if (err instanceof OmniEmbedError) return { ok: false, code: err.code, message: err.message };
-  return { ok: false, code: 'embed_failed', message: String((err as Error)?.message ?? err) };
+  return { ok: false, error: toWire(err) };
 }

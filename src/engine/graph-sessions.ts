@@ -2,17 +2,11 @@
 // When WebGPU cannot run a graph, or the GPU device is lost, every session is rebuilt on WASM and
 // queued work carries on there.
 
-import { OmniEmbedError } from '../errors';
-import type { Device } from './backend';
+import { DisposedError } from '../errors';
+import type { Device, DeviceChange } from '../contract';
 import { GraphSession, webgpuDevice } from './session';
 
-export class DisposedError extends OmniEmbedError {
-  constructor() {
-    super('disposed', 'this embedder has been disposed; create a new one');
-  }
-}
-
-export interface DeviceChange { from: Device; to: Device; reason: string }
+export type { DeviceChange };
 
 export class GraphSessions {
   private sessions = new Map<string, Promise<GraphSession>>();

@@ -2,10 +2,10 @@
 // (omni-tiny) the parts' token states are concatenated [audio; vision; instruction + text] and fused;
 // without one (two-tower presets) the normalised part vectors are averaged (late fusion).
 
-import { OmniEmbedError } from '../errors';
+import { InvalidInputError } from '../errors';
 import type { Encoded } from './encoders/encoder';
 import { lateFusion, type FusionEncoder, type FusionParts } from './encoders/fusion';
-import type { AudioPayload, ImagePayload, OmniPayload, VideoPayload } from './payload';
+import type { AudioPayload, ImagePayload, OmniPayload, VideoPayload } from '../contract';
 
 /**
  * The per-modality encoders, each throwing a typed error when the model lacks that modality.
@@ -40,7 +40,7 @@ export async function embedOmniItems(
 ): Promise<Float32Array[]> {
   for (const item of items) {
     if (!item.text && !item.image && !item.audio && !item.video) {
-      throw new OmniEmbedError('invalid_input', 'an omni item needs at least one of text, image, audio, video');
+      throw new InvalidInputError( 'an omni item needs at least one of text, image, audio, video');
     }
   }
   const tokens = !!fusion;

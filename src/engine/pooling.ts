@@ -1,18 +1,7 @@
 // Vector arithmetic shared by the encoders: normalisation, Matryoshka prefixes, mean pooling.
+import { l2Normalize } from '../math/normalize';
 
-export function l2Normalize(v: Float32Array): Float32Array {
-  let sum = 0;
-  for (let i = 0; i < v.length; i++) sum += v[i]! * v[i]!;
-  const norm = Math.sqrt(sum);
-  // A zero vector has no direction; leave it zero rather than filling it with NaN.
-  if (norm > 0) for (let i = 0; i < v.length; i++) v[i]! /= norm;
-  return v;
-}
-
-/** Matryoshka: the first `dims` components are themselves an embedding once renormalised. */
-export function truncateDims(v: Float32Array, dims: number): Float32Array {
-  return l2Normalize(v.slice(0, Math.min(dims, v.length)));
-}
+export { l2Normalize };
 
 /** Element-wise mean of equally long vectors (used for audio chunks and history pooling). */
 export function meanOf(vectors: Float32Array[]): Float32Array {

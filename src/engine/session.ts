@@ -1,14 +1,10 @@
 // One onnxruntime-web InferenceSession per graph, created once per worker and reused.
 
 import * as ort from 'onnxruntime-web/webgpu';
-import { OmniEmbedError } from '../errors';
+import { SessionError } from './errors';
 import type { Device } from './backend';
 
-export class SessionError extends OmniEmbedError {
-  constructor(message: string, cause?: unknown) {
-    super('session_failed', message, { cause });
-  }
-}
+export { SessionError };
 
 export interface RuntimeOptions {
   /** Folder (URL) holding ORT's ort-wasm-simd-threaded.asyncify.{mjs,wasm}; default: beside ORT itself. */

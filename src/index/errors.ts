@@ -36,8 +36,8 @@ export type IndexErrorCode =
   | 'recommend/not-trained';
 
 export class IndexError extends OmniEmbedError {
-  declare readonly code: IndexErrorCode;
   constructor(code: IndexErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
+    super(code as never, message, options);
+    this.name = 'IndexError';
   }
 }

@@ -1,6 +1,7 @@
 import { cacheWriteError, defaultModelCache, MemoryModelCache, type ModelCache } from './cache';
 import { CacheError, describe, IntegrityError, ModelHttpError, type ModelLoadError, ModelNotFoundError, NetworkError } from './errors';
 import type { ModelFileRef } from './resolve';
+import { abortError } from '../errors';
 
 /** Progress of one file. `total` is the declared size (manifest/preset) or Content-Length, when known. */
 export interface FileProgress {
@@ -71,15 +72,11 @@ export async function checkIntegrity(ref: ModelFileRef, bytes: Uint8Array, sourc
   return undefined;
 }
 
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
-}
-
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortReason(signal));
+    if (signal?.aborted) return reject(abortError(signal));
     const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(t); reject(abortReason(signal!)); };
+    const onAbort = () => { clearTimeout(t); reject(abortError(signal!)); };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -98,9 +95,9 @@ async function download(ref: ModelFileRef, opts: FetchModelFileOptions, attempt:
   const stallMs = opts.stallTimeoutMs ?? 30_000;
   if (!(stallMs > 0 && Number.isFinite(stallMs))) return downloadOnce(ref, opts, attempt);
   const outer = opts.signal;
-  if (outer?.aborted) throw abortReason(outer);
+  if (outer?.aborted) throw abortError(outer);
   const ctl = new AbortController();
-  const onOuter = () => ctl.abort(abortReason(outer!));
+  const onOuter = () => ctl.abort(abortError(outer!));
   outer?.addEventListener('abort', onOuter, { once: true });
   let last = 0;
   let stalledAt = -1;
@@ -143,7 +140,7 @@ async function downloadOnce(ref: ModelFileRef, opts: FetchModelFileOptions, atte
     if (mode) init.cache = mode;
     res = await fetchFn(ref.url, init);
   } catch (err) {
-    if (signal?.aborted) throw abortReason(signal);
+    if (signal?.aborted) throw abortError(signal);
     // Packaged files (extensions, file:) have no server to answer 404: a missing one makes fetch
     // reject. That is a missing file, not a network to retry.
     if (LOCAL_SCHEME.test(ref.url)) throw new ModelNotFoundError(ref.url);
@@ -196,7 +193,7 @@ async function downloadOnce(ref: ModelFileRef, opts: FetchModelFileOptions, atte
     }
   } catch (err) {
     if (err instanceof IntegrityError) throw err;
-    if (signal?.aborted) throw abortReason(signal);
+    if (signal?.aborted) throw abortError(signal);
     throw new NetworkError(ref.url, 'cut', `connection lost after ${loaded}${total !== undefined ? ` of ${total}` : ''} bytes (${describe(err)})`, loaded, err);
   } finally {
     reader.releaseLock();
@@ -227,7 +224,7 @@ export async function fetchModelFile(ref: ModelFileRef, opts: FetchModelFileOpti
   const cache = opts.cache === false ? undefined : (opts.cache ?? defaultModelCache());
   const warn = opts.onWarning ?? ((e: ModelLoadError) => console.warn(`[omni-embed] ${e.message}`));
   const { signal } = opts;
-  if (signal?.aborted) throw abortReason(signal);
+  if (signal?.aborted) throw abortError(signal);
   return withFileLock(ref.url, cache, opts, () => fetchUnlocked(ref, opts, cache, warn));
 }
 
@@ -275,7 +272,7 @@ async function fetchUnlocked(ref: ModelFileRef, opts: FetchModelFileOptions, cac
       if (bad) throw bad;
       break;
     } catch (err) {
-      if (signal?.aborted) throw abortReason(signal);
+      if (signal?.aborted) throw abortError(signal);
       if (err instanceof IntegrityError && !integrityRetried) {
         integrityRetried = true;
         continue;

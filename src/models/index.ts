@@ -1,5 +1,6 @@
 // Model loading: hub-layout resolution, custom hosts and folders, persistent cache with
 // integrity checks, progress, typed failures, retry, cache management. See docs/model-loading.md.
+export { OmniEmbedError } from '../errors';
 export { DTYPES, DTYPE_SUFFIX, isDtype, onnxPath, type Dtype } from './dtype';
 export {
   CacheError, IntegrityError, ModelHttpError, ModelLoadError, ModelNotFoundError, ModelSourceError, NetworkError, QuotaExceededError,

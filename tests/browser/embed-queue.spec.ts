@@ -45,7 +45,7 @@ test('an aborted call rejects with AbortError while the rest complete; bad input
   }, images);
   expect(out.others).toEqual(Array(12).fill('ok'));
   expect(out.aborted).toBe('AbortError:20'); // DOMException.ABORT_ERR
-  expect(out.corrupt).toBe('EmbedError:image_decode_failed');
+  expect(out.corrupt).toBe('InvalidInputError:invalid_input'); // the same code the page gives an unreadable image
   expect(out.wrongDims).toBe('InvalidOptionError:invalid_option');
   expect(out.nothing).toBe('InvalidInputError:invalid_input');
 });
@@ -82,6 +82,6 @@ test('dispose() frees the workers and later calls reject with a clear error', as
     return { inflight: await inflight, after };
   });
   expect(['ok', 'disposed']).toContain(out.inflight);
-  expect(out.after).toMatchObject({ name: 'OmniEmbedError', code: 'disposed' });
+  expect(out.after).toMatchObject({ name: 'DisposedError', code: 'disposed' });
   expect(out.after.message).toMatch(/disposed/);
 });

@@ -1,6 +1,6 @@
 // Page/worker-side driver for tests/browser/models-*.spec.ts: loads a model with the built library
 // and returns plain data (digests, progress, warnings, typed error fields) the test can assert on.
-const lib = await import('/dist/browser/index.js');
+const lib = await import('/dist/browser/models.js');
 
 async function hex(bytes) {
   const d = await crypto.subtle.digest('SHA-256', bytes);

@@ -1,5 +1,5 @@
 // Audio decoding needs Web Audio, which only the page has: decode here, send PCM to the worker.
-import { InvalidInputError } from '../errors';
+import { InvalidInputError } from '../../errors';
 
 export interface Pcm { samples: Float32Array; sampleRate: number }
 

@@ -1,6 +1,6 @@
 // Video frames are sampled on the page (a <video> element decodes; workers cannot) and sent to the
 // worker as transferable ImageBitmaps, spread evenly over the clip.
-import { InvalidInputError } from '../errors';
+import { InvalidInputError } from '../../errors';
 
 function once(target: EventTarget, ok: string, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {

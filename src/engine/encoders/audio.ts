@@ -1,19 +1,13 @@
 import type { AudioWiring } from '../../presets/spec';
-import type { AudioPayload } from '../payload';
+import type { AudioPayload } from '../../contract';
 import { LogMelExtractor, type AudioFeatureConfig } from '../preprocess/audio-features';
 import { resample } from '../preprocess/resample';
 import { floatTensor, type GraphSession } from '../session';
 import { meanOf } from '../pooling';
 import { inSlices, runEncoder, type Encoded } from './encoder';
-import { OmniEmbedError } from '../../errors';
+import { InvalidInputError } from '../../errors';
 
 const BATCH = 8;
-
-export class AudioInputError extends OmniEmbedError {
-  constructor(message: string) {
-    super('invalid_audio', message);
-  }
-}
 
 /**
  * Clips up to the model's window (10 s for CLAP-style models) are embedded whole (repeat-padded);
@@ -33,8 +27,8 @@ export class AudioEncoder {
 
   chunks(audio: AudioPayload): Float32Array[] {
     const { samples, sampleRate } = audio;
-    if (!(samples instanceof Float32Array) || samples.length === 0) throw new AudioInputError('audio has no samples');
-    if (samples.some((v) => !Number.isFinite(v))) throw new AudioInputError('audio samples contain NaN or Infinity');
+    if (!(samples instanceof Float32Array) || samples.length === 0) throw new InvalidInputError('audio has no samples');
+    if (samples.some((v) => !Number.isFinite(v))) throw new InvalidInputError('audio samples contain NaN or Infinity');
     const pcm = resample(samples, sampleRate, this.config.sampling_rate);
     const window = this.features.maxSamples;
     const out: Float32Array[] = [];

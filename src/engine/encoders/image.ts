@@ -1,5 +1,5 @@
 import type { ImageWiring } from '../../presets/spec';
-import type { ImagePayload } from '../payload';
+import type { ImagePayload } from '../../contract';
 import { preprocessImage, type ImageProcessorConfig } from '../preprocess/image';
 import { floatTensor, type GraphSession } from '../session';
 import { inSlices, runEncoder, type Encoded } from './encoder';

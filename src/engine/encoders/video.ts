@@ -1,22 +1,16 @@
 import type { VideoWiring } from '../../presets/spec';
-import type { VideoPayload, ImagePayload } from '../payload';
+import type { VideoPayload, ImagePayload } from '../../contract';
 import { floatTensor, type GraphSession } from '../session';
 import { l2Normalize, meanOf } from '../pooling';
-import { OmniEmbedError } from '../../errors';
+import { InvalidInputError } from '../../errors';
 import { inSlices, runEncoder, type Encoded } from './encoder';
 import { stack, type ImageEncoder } from './image';
 
 const BATCH = 2;
 
-export class VideoInputError extends OmniEmbedError {
-  constructor(message: string) {
-    super('invalid_video', message);
-  }
-}
-
 /** Picks `count` frames spread evenly over the clip (the page already samples; this evens out mismatches). */
 export function evenlySpaced<T>(frames: T[], count: number): T[] {
-  if (frames.length === 0) throw new VideoInputError('video has no frames');
+  if (frames.length === 0) throw new InvalidInputError('video has no frames');
   return Array.from({ length: count }, (_, i) => frames[Math.min(frames.length - 1, Math.floor(((i + 0.5) * frames.length) / count))]!);
 }
 

@@ -3,7 +3,8 @@
 // Resizing draws through OffscreenCanvas exactly as transformers.js does in browsers, so the
 // tensors match its processor on the same inputs (a browser test checks this).
 
-import { OmniEmbedError } from '../../errors';
+import { InvalidInputError } from '../../errors';
+import type { ImagePayload, Pixels } from '../../contract';
 
 export interface ImageProcessorConfig {
   do_resize?: boolean;
@@ -17,16 +18,8 @@ export interface ImageProcessorConfig {
   image_std?: number[] | number;
 }
 
-export interface Pixels { data: Uint8ClampedArray; width: number; height: number }
-
 /** Anything the worker can turn into pixels without a DOM. */
-export type ImageSource = Blob | ImageBitmap | Pixels;
-
-export class ImageDecodeError extends OmniEmbedError {
-  constructor(message: string, cause?: unknown) {
-    super('image_decode_failed', message, { cause });
-  }
-}
+export type ImageSource = ImagePayload;
 
 function isPixels(src: ImageSource): src is Pixels {
   return typeof (src as Pixels).width === 'number' && (src as Pixels).data instanceof Uint8ClampedArray;
@@ -37,7 +30,7 @@ async function toBitmap(src: Blob | ImageBitmap): Promise<ImageBitmap> {
   try {
     return await createImageBitmap(src);
   } catch (err) {
-    throw new ImageDecodeError(`could not decode image (${src.type || 'unknown type'}, ${src.size} bytes)`, err);
+    throw new InvalidInputError(`could not decode image (${src.type || 'unknown type'}, ${src.size} bytes)`, err);
   }
 }
 
@@ -49,7 +42,7 @@ function context(width: number, height: number): OffscreenCanvasRenderingContext
   let ctx = canvases.get(key);
   if (!ctx) {
     const made = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
-    if (!made) throw new ImageDecodeError('OffscreenCanvas 2d context is unavailable in this worker');
+    if (!made) throw new InvalidInputError('OffscreenCanvas 2d context is unavailable in this worker');
     if (canvases.size > 8) canvases.clear();
     canvases.set(key, made);
     ctx = made;
@@ -121,7 +114,7 @@ export async function preprocessImage(src: ImageSource, config: ImageProcessorCo
   const canvasSource = isPixels(src) ? null : await toBitmap(src);
   const width = canvasSource ? canvasSource.width : (src as Pixels).width;
   const height = canvasSource ? canvasSource.height : (src as Pixels).height;
-  if (!width || !height) throw new ImageDecodeError(`image has no pixels (${width}×${height})`);
+  if (!width || !height) throw new InvalidInputError(`image has no pixels (${width}×${height})`);
   const [w, h] = resizeTarget(width, height, config);
   let pixels: Pixels;
   if (isPixels(src) && w === width && h === height) pixels = src;

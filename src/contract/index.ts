@@ -1,0 +1,113 @@
+// The page↔worker contract: everything that crosses the comlink channel, in one place, imported by
+// both sides (src/api on the page, workers/embed.worker.ts and src/engine in the worker).
+// Inputs arrive here already reduced to transferable, DOM-free shapes; errors cross as themselves
+// (./errors.ts), so nothing on either side rebuilds them by hand.
+
+import type { Dtype } from '../models/dtype';
+import type { Modality, ModelSpec } from '../presets/spec';
+import type { LoadProgress } from '../models/load';
+
+export type DeviceRequest = 'auto' | 'webgpu' | 'wasm';
+export type Device = 'webgpu' | 'wasm';
+
+/** Raw RGBA pixels (what ImageData holds), for images that are not encoded files. */
+export interface Pixels { data: Uint8ClampedArray; width: number; height: number }
+
+export type ImagePayload = Blob | ImageBitmap | Pixels;
+export interface AudioPayload { samples: Float32Array; sampleRate: number }
+export interface VideoPayload { frames: ImagePayload[] }
+
+export interface OmniPayload {
+  text?: string;
+  image?: ImagePayload;
+  audio?: AudioPayload;
+  video?: VideoPayload;
+}
+
+export type Payload =
+  | { kind: 'text'; text: string }
+  | { kind: 'image'; image: ImagePayload }
+  | { kind: 'audio'; audio: AudioPayload }
+  | { kind: 'video'; video: VideoPayload }
+  | { kind: 'omni'; item: OmniPayload };
+
+export interface EmbedJob {
+  payload: Payload;
+  /** Text prepended to the item's text for the fusion graph; queries and targets differ. */
+  instruction?: string;
+}
+
+/** One job's outcome. A failed job carries its error in wire form (see ./errors.ts `toWire`). */
+export type JobResult =
+  | { ok: true; vector: Float32Array; modalities: Modality[] }
+  | { ok: false; error: WireError };
+
+/** An OmniEmbedError flattened for structured clone: its class name and its own fields. */
+export interface WireError {
+  name: string;
+  code: string;
+  message: string;
+  stack?: string;
+  fields: Record<string, unknown>;
+}
+
+/** A worker moved its sessions to another device (WebGPU failed or was lost). */
+export interface DeviceChange { from: Device; to: Device; reason: string }
+
+/** What a worker reports once its model is loaded. */
+export interface EngineInfo {
+  model: string;
+  device: Device;
+  dtype: Dtype;
+  dims: number;
+  matryoshka: number[];
+  modalities: Modality[];
+  fusion: 'graph' | 'late';
+  deviceReason: string;
+  /** WASM threads ORT actually uses in each worker (1 without cross-origin isolation). */
+  threads: number;
+  /** The rate the audio encoder wants; the page decodes straight to it. */
+  audioSampleRate?: number;
+  instructions?: { query: string; target: string };
+}
+
+/** What the page asks a worker to load. Only cloneable values: a custom ModelCache cannot cross. */
+export interface InitRequest {
+  spec: ModelSpec;
+  device?: DeviceRequest;
+  dtype?: Dtype;
+  host?: string;
+  wasmPaths?: string | { mjs?: string; wasm?: string };
+  numThreads?: number;
+  cache?: false;
+  /** @internal fault injection for tests: the worker dies on a text input containing `poison`. */
+  faults?: WorkerFaults;
+}
+
+/** @internal */
+export interface WorkerFaults { poison: string; mode: 'exit' | 'hang' }
+
+/** Callbacks the page hands the worker (as comlink proxies). */
+export interface WorkerEvents {
+  progress?: (p: LoadProgress) => void;
+  deviceChange?: (change: DeviceChange) => void;
+  warning?: (message: string) => void;
+}
+
+/**
+ * How the page watches a worker: the worker holds the Web Lock `lock` for its whole life (the
+ * page's request for it is granted the moment the worker dies, however it dies) and posts a
+ * heartbeat on `port` (silence means it hangs).
+ */
+export interface Lifeline { lock: string; port: MessagePort; beatMs: number }
+
+/** The worker's comlink surface. Every method's errors arrive on the page as their own class. */
+export interface WorkerApi {
+  supervise(lifeline: Lifeline): Promise<void>;
+  init(request: InitRequest, events: WorkerEvents): Promise<EngineInfo>;
+  embed(jobs: EmbedJob[]): Promise<JobResult[]>;
+  info(): EngineInfo | undefined;
+  /** @internal test hook: destroys the worker's GPUDevice. */
+  loseDevice(): Promise<boolean>;
+  dispose(): Promise<void>;
+}
