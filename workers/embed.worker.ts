@@ -3,7 +3,7 @@
 // as themselves (src/contract/errors.ts).
 import * as Comlink from 'comlink';
 import { Engine, type EngineOptions } from '../src/engine/engine';
-import type { EmbedJob, EngineInfo, InitRequest, JobResult, Lifeline, WorkerApi, WorkerEvents, WorkerFaults } from '../src/contract';
+import type { EmbedJob, EngineInfo, InitRequest, JobResult, Lifeline, LifelineMessage, WorkerApi, WorkerEvents, WorkerFaults } from '../src/contract';
 import { installErrorTransport } from '../src/contract/errors';
 import { DEFAULT_MODEL } from '../src/presets/catalog';
 import { DisposedError, OmniEmbedError } from '../src/errors';
@@ -19,22 +19,33 @@ function defaultAssets(): DefaultAssets | undefined {
   return (globalThis as { __omniEmbedDefaults?: DefaultAssets }).__omniEmbedDefaults;
 }
 
-/** Test-only fault injection: behave like a worker killed (or wedged) by a poison input. */
-function maybeDie(faults: WorkerFaults | undefined, jobs: EmbedJob[]): void {
+/**
+ * Test-only fault injection: behave like a worker killed (or wedged) by a poison input. Resolves
+ * at once for other jobs; for a poisoned batch it never resolves, as the call of a dead worker.
+ */
+async function maybeDie(faults: WorkerFaults | undefined, jobs: EmbedJob[]): Promise<void> {
   if (!faults) return;
   const poisoned = jobs.some((j) => j.payload.kind === 'text' && j.payload.text.includes(faults.poison));
   if (!poisoned) return;
-  if (faults.mode === 'exit') self.close();
-  else for (;;) { /* a hang the heartbeat must notice */ }
+  if (faults.mode === 'hang') for (;;) { /* a hang only the heartbeat can notice */ }
+  // close() ends the worker once this task yields; awaiting forever makes sure it does.
+  self.close();
+  await new Promise<never>(() => undefined);
 }
 
 export class EmbedWorker implements WorkerApi {
   private engine?: Engine;
   private faults?: WorkerFaults;
+  private lifeline?: MessagePort;
+
+  private post(message: LifelineMessage): void {
+    this.lifeline?.postMessage(message);
+  }
 
   async supervise({ lock, port, beatMs }: Lifeline): Promise<void> {
+    this.lifeline = port;
     // Beats stop while the thread is blocked (a hang) or gone; the lock is released only when it is gone.
-    setInterval(() => port.postMessage(0), beatMs);
+    setInterval(() => this.post({ beat: true }), beatMs);
     await new Promise<void>((held) => {
       void navigator.locks?.request(lock, () => { held(); return new Promise<never>(() => undefined); });
       if (!navigator.locks) held();
@@ -58,9 +69,10 @@ export class EmbedWorker implements WorkerApi {
     return this.engine.info;
   }
 
-  async embed(jobs: EmbedJob[]): Promise<JobResult[]> {
+  async embed(jobs: EmbedJob[], ticket: number): Promise<JobResult[]> {
     if (!this.engine) throw new DisposedError();
-    maybeDie(this.faults, jobs);
+    this.post({ started: ticket });
+    await maybeDie(this.faults, jobs);
     const results = await this.engine.embed(jobs);
     return Comlink.transfer(results, results.flatMap((r) => (r.ok ? [r.vector.buffer as ArrayBuffer] : [])));
   }

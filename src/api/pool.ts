@@ -3,7 +3,7 @@
 // so start-up waits for one worker only. A worker that dies is replaced, and the queue re-runs
 // what it had in flight (src/api/queue.ts).
 import * as Comlink from 'comlink';
-import type { EngineInfo, WorkerApi } from '../contract';
+import type { EngineInfo, LifelineMessage, WorkerApi } from '../contract';
 import { installErrorTransport } from '../contract/errors';
 import { WorkerStartError, WorkerUnavailableError } from './errors';
 
@@ -16,6 +16,8 @@ export interface PooledWorker {
   /** Set while a job that already killed a worker runs here alone. */
   exclusive: boolean;
   lastBeat: number;
+  /** Tickets of the batches this worker said it started (see WorkerApi.embed). */
+  started: Set<number>;
   /** Settles (never rejects) with the reason once the worker is found dead or hung. */
   lost: Promise<string>;
   markLost: (reason: string) => void;
@@ -113,7 +115,7 @@ export class WorkerPool {
       throw new WorkerStartError(this.options.describeUrl, String((err as Error)?.message ?? err));
     }
     const member: PooledWorker = {
-      id: this.nextId++, worker, remote: Comlink.wrap<WorkerApi>(worker), busy: 0, ready: false, exclusive: false, lastBeat: Date.now(), lost, markLost,
+      id: this.nextId++, worker, remote: Comlink.wrap<WorkerApi>(worker), busy: 0, ready: false, exclusive: false, lastBeat: Date.now(), started: new Set(), lost, markLost,
     };
     // A call whose reply cannot be deserialised would never settle: treat the worker as lost.
     worker.addEventListener('messageerror', () => this.lose(member, 'a message from the worker could not be read'));
@@ -131,7 +133,10 @@ export class WorkerPool {
       setTimeout(() => reject(new WorkerStartError(this.options.describeUrl, `no answer within ${START_MS / 1000} s`)), START_MS);
     });
     const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => { member.lastBeat = Date.now(); };
+    port1.onmessage = (e: MessageEvent<LifelineMessage>) => {
+      member.lastBeat = Date.now();
+      if ('started' in e.data) member.started.add(e.data.started);
+    };
     const lock = `omni-embed-worker-${Date.now().toString(36)}-${lifelines++}-${Math.random().toString(36).slice(2)}`;
     await Promise.race([member.remote.supervise(Comlink.transfer({ lock, port: port2, beatMs: BEAT_MS }, [port2])), failedToLoad]);
     // Granted only once the worker no longer holds it: it was terminated, crashed or closed itself.
@@ -183,7 +188,9 @@ export class WorkerPool {
     const late = now - this.lastTick > this.options.timeoutMs / 2;
     this.lastTick = now;
     for (const m of [...this.members]) {
-      if (late) m.lastBeat = now;
+      // Only a worker with work in flight is judged: one that is starting may block for long
+      // (compiling ORT, creating sessions), and deaths of idle ones are caught by the lock.
+      if (late || m.busy === 0) m.lastBeat = now;
       else if (now - m.lastBeat > this.options.timeoutMs) this.lose(m, `no heartbeat for ${now - m.lastBeat} ms (hung)`);
     }
   }

@@ -31,11 +31,14 @@ export interface QueuedJob {
 const MAX_BATCH: Record<Payload['kind'], number> = { text: 256, image: 16, audio: 8, video: 4, omni: 16 };
 /** Batches in flight per worker: two lets the next batch cross the channel while one runs. */
 const PER_WORKER = 2;
+/** How long a death waits for the dead worker's last receipts (see send). */
+const RECEIPT_GRACE_MS = 100;
 
 export class BatchQueue {
   private pending: QueuedJob[] = [];
   private scheduled = false;
   private closedWith?: Error;
+  private tickets = 0;
 
   constructor(private readonly pool: WorkerPool) {
     pool.onReady(() => this.schedule());
@@ -102,12 +105,18 @@ export class BatchQueue {
     const alone = batch.length === 1 && batch[0]!.crashes > 0;
     if (alone) member.exclusive = true;
     try {
-      const call = member.remote.embed(transfer(batch.map((q) => q.job), batch.flatMap((q) => q.transfer)));
+      const ticket = ++this.tickets;
+      const call = member.remote.embed(transfer(batch.map((q) => q.job), batch.flatMap((q) => q.transfer)), ticket);
       const outcome = await Promise.race([call.then((results) => ({ results })), member.lost.then((lost) => ({ lost }))]);
       if ('lost' in outcome) {
-        for (const q of batch) void this.retry(q, outcome.lost);
+        // The receipt and the death travel by different routes: give a receipt posted just before
+        // the death a moment to arrive, so a batch that ran is not taken for one that never did.
+        await new Promise((r) => setTimeout(r, RECEIPT_GRACE_MS));
+        const ran = member.started.has(ticket);
+        for (const q of batch) void this.retry(q, outcome.lost, ran);
         return;
       }
+      member.started.delete(ticket);
       batch.forEach((q, i) => (q.signal?.aborted ? q.reject(abortError(q.signal)) : q.resolve(outcome.results[i]!)));
     } catch (err) {
       for (const q of batch) q.reject(this.closedWith ?? err);
@@ -118,11 +127,14 @@ export class BatchQueue {
     }
   }
 
-  /** A job whose worker died: queued again at the front, or rejected if it already killed one. */
-  private async retry(q: QueuedJob, reason: string): Promise<void> {
+  /**
+   * A job whose worker died: queued again at the front, or rejected if it already killed one.
+   * Only a batch the worker had started counts against its jobs; one that never ran is just re-sent.
+   */
+  private async retry(q: QueuedJob, reason: string, ran: boolean): Promise<void> {
     if (this.closedWith) return q.reject(this.closedWith);
     if (q.signal?.aborted) return q.reject(abortError(q.signal));
-    if (++q.crashes >= 2) return q.reject(new WorkerCrashedError(q.label, reason));
+    if (ran && ++q.crashes >= 2) return q.reject(new WorkerCrashedError(q.label, reason));
     if (q.transfer.length) {
       try {
         const again = await q.reprepare();

@@ -96,16 +96,20 @@ export interface WorkerEvents {
 
 /**
  * How the page watches a worker: the worker holds the Web Lock `lock` for its whole life (the
- * page's request for it is granted the moment the worker dies, however it dies) and posts a
- * heartbeat on `port` (silence means it hangs).
+ * page's request for it is granted the moment the worker dies, however it dies) and posts on
+ * `port` a heartbeat (silence while busy means it hangs) and a receipt for each batch it starts.
  */
 export interface Lifeline { lock: string; port: MessagePort; beatMs: number }
+
+/** What a worker posts on its lifeline port. */
+export type LifelineMessage = { beat: true } | { started: number };
 
 /** The worker's comlink surface. Every method's errors arrive on the page as their own class. */
 export interface WorkerApi {
   supervise(lifeline: Lifeline): Promise<void>;
   init(request: InitRequest, events: WorkerEvents): Promise<EngineInfo>;
-  embed(jobs: EmbedJob[]): Promise<JobResult[]>;
+  /** `ticket` is echoed on the lifeline as `{ started }` once the batch begins: a worker that died before that was not killed by it. */
+  embed(jobs: EmbedJob[], ticket: number): Promise<JobResult[]>;
   info(): EngineInfo | undefined;
   /** @internal test hook: destroys the worker's GPUDevice. */
   loseDevice(): Promise<boolean>;
