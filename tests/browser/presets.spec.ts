@@ -5,7 +5,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { readFileSync, rmSync } from 'node:fs';
 import { HUB_PRESETS } from '../../src/presets/catalog';
 import { writeHubFixture } from '../helpers/hub-fixtures';
-import { heldout, HELDOUT_DIR, normalize } from '../helpers/reference';
+import { heldout, normalize } from '../helpers/reference';
 
 const ROOT = 'tests/.out/hub';
 const caption = heldout()[0]!.caption;
