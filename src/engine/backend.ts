@@ -3,7 +3,7 @@
 
 export type DeviceRequest = 'auto' | 'webgpu' | 'wasm';
 export type Device = 'webgpu' | 'wasm';
-export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4';
+import type { Dtype } from '../models/dtype'; export type { Dtype };
 
 export interface GpuFacts {
   available: boolean;

@@ -9,6 +9,7 @@ import { GraphSession, webgpuDevice } from './session';
 export class DisposedError extends OmniEmbedError {
   constructor() {
     super('disposed', 'this embedder has been disposed; create a new one');
+    this.name = 'DisposedError';
   }
 }
 

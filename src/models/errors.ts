@@ -21,6 +21,8 @@ export class ModelNotFoundError extends ModelLoadError {
   readonly status: number;
   constructor(url: string, status = 404) {
     super('model_not_found', url, `Model file not found (HTTP ${status}): ${url}`, false);
+    // Set explicitly: class names do not survive minification.
+    this.name = 'ModelNotFoundError';
     this.status = status;
   }
 }
@@ -31,6 +33,7 @@ export class ModelHttpError extends ModelLoadError {
   constructor(url: string, status: number, statusText = '') {
     const transient = status >= 500 || status === 408 || status === 429;
     super('model_http_error', url, `HTTP ${status}${statusText ? ` ${statusText}` : ''} while fetching model file: ${url}`, transient);
+    this.name = 'ModelHttpError';
     this.status = status;
   }
 }
@@ -45,6 +48,7 @@ export class NetworkError extends ModelLoadError {
   readonly loaded: number;
   constructor(url: string, reason: 'offline' | 'cut' | 'truncated' | 'stalled', detail: string, loaded = 0, cause?: unknown) {
     super('network_error', url, `Network failure (${reason}) fetching model file ${url}: ${detail}`, true, cause);
+    this.name = 'NetworkError';
     this.reason = reason;
     this.loaded = loaded;
   }
@@ -57,6 +61,7 @@ export class IntegrityError extends ModelLoadError {
   readonly check: 'size' | 'sha256';
   constructor(url: string, check: 'size' | 'sha256', expected: string, actual: string, source: 'download' | 'cache' = 'download') {
     super('integrity_error', url, `Integrity check failed for ${url} (${source}): ${check} expected ${expected}, got ${actual}`, false);
+    this.name = 'IntegrityError';
     this.check = check;
     this.expected = expected;
     this.actual = actual;
@@ -68,6 +73,7 @@ export class QuotaExceededError extends ModelLoadError {
   readonly bytes: number;
   constructor(url: string, bytes: number, cause?: unknown) {
     super('quota_exceeded', url, `Storage quota exceeded while caching ${url} (${bytes} bytes): free space with deleteCachedModel()/clearModelCache() or pass cache: false`, false, cause);
+    this.name = 'QuotaExceededError';
     this.bytes = bytes;
   }
 }
@@ -76,6 +82,7 @@ export class QuotaExceededError extends ModelLoadError {
 export class CacheError extends ModelLoadError {
   constructor(url: string, op: 'read' | 'write' | 'delete', cause?: unknown) {
     super('cache_error', url, `Model cache ${op} failed for ${url}: ${describe(cause)}`, false, cause);
+    this.name = 'CacheError';
   }
 }
 
@@ -83,6 +90,7 @@ export class CacheError extends ModelLoadError {
 export class ModelSourceError extends OmniEmbedError {
   constructor(message: string, cause?: unknown) {
     super('invalid_model_source', message, cause === undefined ? undefined : { cause });
+    this.name = 'ModelSourceError';
   }
 }
 

@@ -12,6 +12,7 @@ const BATCH = 8;
 export class AudioInputError extends OmniEmbedError {
   constructor(message: string) {
     super('invalid_audio', message);
+    this.name = 'AudioInputError';
   }
 }
 
@@ -19,7 +20,7 @@ export class AudioInputError extends OmniEmbedError {
  * Clips up to the model's window (10 s for CLAP-style models) are embedded whole (repeat-padded);
  * longer clips are cut into windows whose embeddings are mean-pooled into one vector and one token.
  */
-export class AudioEncoder {
+export class AudioTower {
   readonly features: LogMelExtractor;
 
   constructor(
