@@ -119,6 +119,8 @@ export class GraphSession {
   private declaredFeeds(feeds: Feeds): Feeds {
     const out: Feeds = {};
     for (const [name, t] of Object.entries(feeds)) {
+      // A feed the graph does not take (an attention mask for an ids-only export) is left out.
+      if (this.inputTypes.size > 0 && !this.inputTypes.has(name)) continue;
       const declared = this.inputTypes.get(name);
       if (!declared || declared === t.type) { out[name] = t; continue; }
       const adapted = adaptFeed(name, t.type as FeedType, t.data as FeedData, declared);
