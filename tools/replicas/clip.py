@@ -21,10 +21,11 @@ PROJECTION = 512
 
 SCALES = {
     'full': dict(),
-    # Same graph, narrow and shallow: for fast tests of the formats, never for numbers.
+    # Same graph, narrow and shallow, same 512-d output (so the presets apply): for fast tests of
+    # the formats, never for numbers.
     'mini': dict(text=dict(hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=2),
                  vision=dict(hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=2),
-                 projection=64),
+                 projection=PROJECTION),
 }
 
 

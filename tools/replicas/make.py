@@ -7,8 +7,8 @@
 
 Writes <out>/<scale>/Xenova/clip-vit-base-patch32/{config.json, preprocessor_config.json,
 tokenizer.json, tokenizer_config.json, special_tokens_map.json, onnx/<tower><suffix>.onnx}.
-A folder whose stamp matches the hash of this generator and the arguments is left as it is, so
-a second run costs nothing. See docs/replicas.md for what each file copies from the real repo.
+A folder whose stamp matches the hash of this generator (code, scale, seed, fp16 I/O) keeps the
+graphs it has and gains only the missing ones, so a second run costs nothing. See docs/replicas.md for what each file copies from the real repo.
 """
 
 import argparse
@@ -37,7 +37,8 @@ def generator_hash(args):
         if f.endswith('.py'):
             with open(os.path.join(HERE, f), 'rb') as fh:
                 h.update(f.encode() + fh.read())
-    h.update(json.dumps([args.scale, sorted(args.towers), sorted(args.variants), args.seed, args.fp16_io]).encode())
+    # Towers and variants are not part of it: a folder holds any subset of one generation.
+    h.update(json.dumps([args.scale, args.seed, args.fp16_io]).encode())
     return h.hexdigest()[:16]
 
 
@@ -69,12 +70,15 @@ def main():
     folder = os.path.normpath(os.path.join(args.out, args.scale + ('-io16' if io16 else ''), repo))
     stamp_path = os.path.join(folder, '.stamp')
     stamp = generator_hash(args)
-    if os.path.exists(stamp_path) and open(stamp_path).read().strip() == stamp:
-        print(f'{folder}: up to date ({stamp})')
-        return
+    current = os.path.exists(stamp_path) and open(stamp_path).read().strip() == stamp
+    if not current and os.path.isdir(folder):
+        # Another generator (or an interrupted run): nothing in the folder can be trusted.
+        for root, _, files in os.walk(folder):
+            for f in files:
+                os.remove(os.path.join(root, f))
     os.makedirs(os.path.join(folder, 'onnx'), exist_ok=True)
-    if os.path.exists(stamp_path):
-        os.remove(stamp_path)
+    manifest_path = os.path.join(folder, '.replica.json')
+    report = json.load(open(manifest_path))['files'] if current and os.path.exists(manifest_path) else {}
 
     write_json(os.path.join(folder, 'config.json'), clip.config(args.scale))
     write_json(os.path.join(folder, 'preprocessor_config.json'), clip.PREPROCESSOR)
@@ -82,24 +86,31 @@ def main():
     write_json(os.path.join(folder, 'tokenizer_config.json'), bpe.CLIP_TOKENIZER_CONFIG)
     write_json(os.path.join(folder, 'special_tokens_map.json'), bpe.CLIP_SPECIAL_TOKENS)
 
-    report = {}
     for tower in args.towers:
         graph, build = TOWERS[args.model][tower]
         for suffix in args.variants:
+            rel = f'onnx/{graph}{suffix}.onnx'
+            if current and rel in report and os.path.exists(os.path.join(folder, rel)):
+                continue
             t0 = time.time()
             variant = VARIANTS[suffix]
             if io16 and variant.float_type == 'fp16':
                 variant = Variant(variant.name, variant.float_type, variant.weights, io16=True)
             model, params = build(variant, args.seed, args.scale)
-            path = os.path.join(folder, 'onnx', f'{graph}{suffix}.onnx')
+            path = os.path.join(folder, rel)
             onnx.save(model, path)
             size = os.path.getsize(path)
-            report[f'onnx/{graph}{suffix}.onnx'] = {'params': params, 'bytes': size}
+            report[rel] = {'params': params, 'bytes': size}
             print(f'{path}: {params / 1e6:.1f} M params, {size / 1e6:.1f} MB, {time.time() - t0:.1f} s', flush=True)
             del model
-    write_json(os.path.join(folder, 'replica.json'), {'generator': stamp, 'seed': args.seed, 'scale': args.scale, 'files': report})
+            # Recorded per file, so an interrupted run keeps what it finished.
+            write_json(manifest_path, {'generator': stamp, 'seed': args.seed, 'scale': args.scale, 'files': report})
+            with open(stamp_path, 'w') as f:
+                f.write(stamp)
+    write_json(manifest_path, {'generator': stamp, 'seed': args.seed, 'scale': args.scale, 'files': report})
     with open(stamp_path, 'w') as f:
         f.write(stamp)
+    print(f'{folder}: {len(report)} graphs ({stamp})')
 
 
 if __name__ == '__main__':
