@@ -166,8 +166,9 @@ export class Engine {
     return {
       model: spec.name,
       device: this.sessions.device,
-      // After a fallback to WASM, fp16 graphs are not what runs: report fp32, which is.
-      dtype: this.sessions.device === 'wasm' && this.dtype === 'fp16' ? 'fp32' : this.dtype,
+      // The files that run: after a fallback to WASM the same fp16 files run there (ORT casts
+      // what its CPU kernels lack), so fp16 stays fp16.
+      dtype: this.dtype,
       dims: spec.dims,
       matryoshka: spec.matryoshka ?? [spec.dims],
       modalities: specModalities(spec),
