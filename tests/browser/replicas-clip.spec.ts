@@ -10,6 +10,7 @@ import * as ort from 'onnxruntime-node';
 import { cosine, expect, test } from './fixtures';
 import { CLIP_REPO, ensureReplica } from '../helpers/replicas';
 import { normalize } from '../helpers/reference';
+import type { Dtype } from '../../src/models/dtype';
 
 const CAPTION = 'a red double-decker bus driving down a busy street on a rainy afternoon';
 // Solid colours: every resize and crop leaves them as they are, so Node can build the same pixels.
@@ -81,7 +82,7 @@ function rawOrtWeb(page: import('@playwright/test').Page, url: string, ids: numb
 
 interface SdkRun { text: number[]; images: number[][]; info: { dtype: string; device: string; dims: number }; ready: number; memory?: { loaded: number; disposed: number }; afterDispose: string }
 
-function runSdk(page: import('@playwright/test').Page, host: string, dtype: string, measure: boolean): Promise<SdkRun> {
+function runSdk(page: import('@playwright/test').Page, host: string, dtype: Dtype, measure: boolean): Promise<SdkRun> {
   return page.evaluate(async ({ host, dtype, caption, colours, measure }) => {
     const omni = await import('/dist/browser/index.js');
     const measureMemory = async () => ((await (performance as any).measureUserAgentSpecificMemory()) as { bytes: number }).bytes;
