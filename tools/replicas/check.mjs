@@ -1,5 +1,6 @@
 // Runs every variant of a replica in onnxruntime-node and compares it with the fp32 graph:
-//   node tools/replicas/check.mjs [.replicas/full/Xenova/clip-vit-base-patch32] [--json out.json]
+//   node tools/replicas/check.mjs [.replicas/full/Xenova/clip-vit-base-patch32] [--json out.json] [--assert]
+// --assert exits 1 unless every variant is finite, in its hub form (ops), and above its cosine floor.
 // Prints per file: declared I/O types, the ops that make its format, and the cosine to fp32 of
 // each output row (min over a batch of real captions / seeded images).
 
@@ -74,8 +75,7 @@ for (const tower of ['text_model', 'vision_model']) {
     const ran = performance.now() - t1;
     const vecs = rows(out[outName]);
     if (!reference) reference = vecs;
-    if (process.env.DEBUG) console.log(vecs[0].slice(0, 3), input.feeds[Object.keys(input.feeds)[0]].data.slice(0, 3));
-    const cos = Math.min(...vecs.map((v, i) => cosine(v, reference[i])));
+        const cos = Math.min(...vecs.map((v, i) => cosine(v, reference[i])));
     const io = {
       inputs: Object.fromEntries(session.inputMetadata.map((m) => [m.name, m.type])),
       outputs: Object.fromEntries(session.outputMetadata.map((m) => [m.name, m.type])),
@@ -86,3 +86,19 @@ for (const tower of ['text_model', 'vision_model']) {
   }
 }
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify(report, null, 2));
+
+// Floors per format: what the full-size replicas reach with margin (docs/replicas.md).
+const FLOORS = { '': 0.999999, _fp16: 0.9999, _quantized: 0.998, _int8: 0.998, _uint8: 0.998, _q4: 0.9, _q4f16: 0.9 };
+const FORM = { _quantized: 'MatMulInteger', _int8: 'MatMulInteger', _uint8: 'MatMulInteger', _q4: 'MatMulNBits', _q4f16: 'MatMulNBits' };
+if (args.includes('--assert')) {
+  const bad = [];
+  for (const [f, r] of Object.entries(report)) {
+    const suffix = f.replace(/^(text|vision)_model/, '').replace(/\.onnx$/, '');
+    if (!r.finite) bad.push(`${f}: non-finite output`);
+    if (r.cosineToFp32 < FLOORS[suffix]) bad.push(`${f}: cosine ${r.cosineToFp32} < ${FLOORS[suffix]}`);
+    if (FORM[suffix] && !r.ops[FORM[suffix]]) bad.push(`${f}: no ${FORM[suffix]} node`);
+  }
+  if (Object.keys(report).length === 0) bad.push('no graphs found');
+  console.log(bad.length ? `FAILED:\n${bad.join('\n')}` : `ok: ${Object.keys(report).length} graphs`);
+  process.exit(bad.length ? 1 : 0);
+}
