@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'unknown_model'
   | 'bad_model'
   | 'session_failed'
+  | 'feed_type_mismatch'
   | 'embed_failed'
   // model loading (src/models)
   | 'model_not_found'

@@ -14,6 +14,8 @@ export type { Device, DeviceRequest, DeviceChange } from './contract';
 export { OmniEmbedError, InvalidInputError, InvalidOptionError, DisposedError, type ErrorCode } from './errors';
 export { WorkerStartError, WorkerCrashedError, WorkerUnavailableError } from './api/errors';
 export { SessionError, UnsupportedModalityError } from './engine/errors';
+export { FeedTypeError } from './engine/feeds';
+export { ModelTooLargeError } from './engine/pool-shape';
 export { ModelLoadError, ModelNotFoundError, ModelHttpError, NetworkError, IntegrityError, QuotaExceededError, CacheError, ModelSourceError } from './models/errors';
 
 export { PRESETS, HUB_PRESETS, OMNI_TINY, findPreset } from './presets/catalog';

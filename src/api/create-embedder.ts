@@ -2,9 +2,10 @@
 
 import * as Comlink from 'comlink';
 import { InvalidOptionError, OmniEmbedError } from '../errors';
-import type { DeviceChange, DeviceRequest, InitRequest, WorkerFaults } from '../contract';
+import type { DeviceChange, DeviceRequest, EngineInfo, InitRequest, WorkerFaults } from '../contract';
 import type { Dtype } from '../models/dtype';
 import type { LoadProgress } from '../models/load';
+import { choosePoolShape } from '../engine/pool-shape';
 import { probeWebGpu } from '../platform/webgpu';
 import { findPreset } from '../presets/catalog';
 import type { ModelSpec } from '../presets/spec';
@@ -40,6 +41,12 @@ export interface EmbedderOptions {
 }
 
 const DEFAULT_WORKER_TIMEOUT = 60_000;
+
+/** navigator.deviceMemory (Chromium), when the browser tells. */
+function deviceMemory(): { deviceMemoryGiB?: number } {
+  const gib = (globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory;
+  return typeof gib === 'number' && gib > 0 ? { deviceMemoryGiB: gib } : {};
+}
 
 function checkOptions(raw: unknown): EmbedderOptions {
   const bag = optionBag(raw, 'createEmbedder');
@@ -88,8 +95,10 @@ export async function createEmbedder(options?: EmbedderOptions): Promise<Embedde
   const spec = resolveSpec(opts);
   const cores = globalThis.navigator?.hardwareConcurrency ?? 2;
   const gpu = opts.device !== 'wasm' && (await probeWebGpu()).available;
-  const count = opts.workers ?? (gpu ? 1 : Math.min(2, cores));
-  const threads = opts.threads ?? Math.max(1, Math.floor(cores / count));
+  // Without an explicit count, one worker starts; once it knows the model's size, choosePoolShape
+  // decides how many copies are worth their memory (docs/api.md, "Workers and threads").
+  const count = opts.workers ?? 1;
+  const threads = opts.threads ?? Math.max(1, Math.floor(cores / (opts.workers ?? (gpu ? 1 : Math.min(2, cores)))));
   const request: InitRequest = {
     spec,
     numThreads: threads,
@@ -108,6 +117,9 @@ export async function createEmbedder(options?: EmbedderOptions): Promise<Embedde
   });
   const pool = new WorkerPool({
     size: count,
+    ...(opts.workers ? {} : {
+      shape: (info: EngineInfo) => choosePoolShape({ modelBytes: info.modelBytes, cores, device: info.device, ...deviceMemory() }).workers,
+    }),
     spawn: () => spawnWorker(opts.workerUrl),
     init: (member) => member.remote.init(request, events),
     timeoutMs: opts.workerTimeout ?? DEFAULT_WORKER_TIMEOUT,

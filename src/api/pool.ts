@@ -31,7 +31,10 @@ export interface WorkerReplaced {
 }
 
 export interface PoolOptions {
+  /** Workers to start with. */
   size: number;
+  /** How many workers the model wants in all, decided once the first has loaded it (its size is known then). */
+  shape?: (first: EngineInfo) => number;
   spawn: () => Worker;
   /** Loads the model in a started worker. */
   init: (member: PooledWorker) => Promise<EngineInfo>;
@@ -76,6 +79,8 @@ export class WorkerPool {
     const [first, ...rest] = Array.from({ length: this.options.size }, () => this.spawn());
     this.watchdog = setInterval(() => this.watch(), BEAT_MS);
     const info = await this.boot(first!);
+    const wanted = this.options.shape?.(info) ?? this.options.size;
+    for (let i = this.options.size; i < wanted; i++) rest.push(this.spawn());
     for (const member of rest) void this.boot(member).catch((err: Error) => this.startFailed(member, err));
     return info;
   }

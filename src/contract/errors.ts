@@ -8,6 +8,8 @@ import { transferHandlers } from 'comlink';
 import { DisposedError, InvalidInputError, InvalidOptionError, OmniEmbedError } from '../errors';
 import { CacheError, IntegrityError, ModelHttpError, ModelNotFoundError, ModelSourceError, NetworkError, QuotaExceededError } from '../models/errors';
 import { SessionError, UnsupportedModalityError } from '../engine/errors';
+import { FeedTypeError } from '../engine/feeds';
+import { ModelTooLargeError } from '../engine/pool-shape';
 import { WorkerCrashedError, WorkerStartError, WorkerUnavailableError } from '../api/errors';
 import type { WireError } from './index';
 
@@ -25,6 +27,8 @@ export const ERROR_CLASSES: Readonly<Record<string, ErrorClass>> = Object.freeze
   DisposedError,
   UnsupportedModalityError,
   SessionError,
+  FeedTypeError,
+  ModelTooLargeError,
   WorkerStartError,
   WorkerCrashedError,
   WorkerUnavailableError,

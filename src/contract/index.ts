@@ -66,6 +66,8 @@ export interface EngineInfo {
   deviceReason: string;
   /** WASM threads ORT actually uses in each worker (1 without cross-origin isolation). */
   threads: number;
+  /** Bytes of the graph files each worker holds: one model copy. */
+  modelBytes: number;
   /** The rate the audio encoder wants; the page decodes straight to it. */
   audioSampleRate?: number;
   instructions?: { query: string; target: string };

@@ -6,7 +6,8 @@ import { probeWebGpu, type GpuFacts } from '../platform/webgpu';
 
 export type { Device, DeviceRequest, GpuFacts };
 export { probeWebGpu };
-export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4';
+import type { Dtype } from '../models/dtype';
+export type { Dtype };
 
 export interface DevicePlan { device: Device; dtype: Dtype; reason: string }
 

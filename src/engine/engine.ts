@@ -1,9 +1,10 @@
 // The worker-side engine: loads one model, owns its ORT sessions (created once, lazily), and turns
 // batches of payloads into normalised vectors. No DOM; runs in a dedicated worker.
 
-import { loadModel, readJson, type Dtype as FileDtype, type LoadProgress, type ModelCache } from '../models';
+import { loadModel, onnxPath, readJson, type LoadProgress, type ModelCache } from '../models';
 import { DisposedError, InvalidInputError, OmniEmbedError } from '../errors';
 import { UnsupportedModalityError } from './errors';
+import { assertFitsWasm } from './pool-shape';
 import { MODALITIES, specGraphs, specModalities, type Modality, type ModelSpec } from '../presets/spec';
 import { planDevice, probeWebGpu, type Device, type DeviceRequest, type Dtype } from './backend';
 import { configureRuntime, wasmThreads, type RuntimeOptions } from './session';
@@ -13,10 +14,10 @@ import { TextProcessor } from './preprocess/text';
 import type { ImageProcessorConfig } from './preprocess/image';
 import type { AudioFeatureConfig } from './preprocess/audio-features';
 import { readModelFacts, type ModelFacts } from './model-config';
-import { TextEncoder } from './encoders/text';
-import { ImageEncoder } from './encoders/image';
-import { AudioEncoder } from './encoders/audio';
-import { VideoEncoder, videoAsFrameMean } from './encoders/video';
+import { TextTower } from './encoders/text';
+import { ImageTower } from './encoders/image';
+import { AudioTower } from './encoders/audio';
+import { VideoTower, videoAsFrameMean } from './encoders/video';
 import { FusionEncoder } from './encoders/fusion';
 import type { Encoded } from './encoders/encoder';
 import { l2Normalize } from './pooling';
@@ -42,19 +43,18 @@ export interface EngineEvents {
 
 interface Embedded { vector: Float32Array; modalities: Modality[] }
 
-const FILE_DTYPE: Record<Dtype, FileDtype> = { fp32: 'fp32', fp16: 'fp16', q8: 'q8', q4: 'q4' };
-
 export class Engine {
   /** Graph bytes fetched at start-up, handed to ORT once and then dropped. */
   private pendingBytes = new Map<string, Uint8Array>();
   private disposed = false;
   private dtype: Dtype = 'fp32';
+  private modelBytes = 0;
   private sessions!: GraphSessions;
   private facts!: ModelFacts;
-  private text?: TextEncoder;
-  private image?: ImageEncoder;
-  private audio?: AudioEncoder;
-  private video?: VideoEncoder;
+  private text?: TextTower;
+  private image?: ImageTower;
+  private audio?: AudioTower;
+  private video?: VideoTower;
   private fusion?: FusionEncoder;
 
   private constructor(private readonly options: EngineOptions, private readonly events: EngineEvents) {}
@@ -73,10 +73,13 @@ export class Engine {
     this.dtype = plan.dtype;
     this.sessions = new GraphSessions(plan.device, plan.reason, (graph) => this.graphBytes(graph), this.events.onDeviceChange);
     const files = await this.loadFiles(specGraphs(spec), true);
+    this.modelBytes = [...this.pendingBytes.values()].reduce((sum, b) => sum + b.byteLength, 0);
+    // Refuse before ORT copies the weights in: past wasm32's 4 GiB the worker would abort, not throw.
+    assertFitsWasm(this.modelBytes);
 
     const config = readJson<Record<string, unknown>>(files, 'config.json');
     const [tokFile, tokConfigFile] = spec.tokenizerFiles ?? ['tokenizer.json', 'tokenizer_config.json'];
-    const tokenizerConfig = files.has(tokConfigFile) ? readJson<Record<string, unknown>>(files, tokConfigFile) : {};
+    const tokenizerConfig = spec.text && files.has(tokConfigFile) ? readJson<Record<string, unknown>>(files, tokConfigFile) : {};
     this.facts = readModelFacts(config, tokenizerConfig);
     const session = (graph: string) => () => this.sessions.get(graph);
 
@@ -86,16 +89,16 @@ export class Engine {
         padTokenId: this.facts.padTokenId,
         onTruncate: (text, n) => this.events.onWarning?.(`text of ${n} tokens truncated to ${this.facts.maxTextLength}: "${text.slice(0, 40)}…"`),
       });
-      this.text = new TextEncoder(session(spec.text.graph), processor, spec.text, spec.dims);
+      this.text = new TextTower(session(spec.text.graph), processor, spec.text, spec.dims);
     }
     if (spec.image) {
       const imageConfig = readJson<ImageProcessorConfig>(files, spec.imageProcessorFile ?? 'preprocessor_config.json');
-      this.image = new ImageEncoder(session(spec.image.graph), imageConfig, spec.image, spec.dims);
-      if (spec.video) this.video = new VideoEncoder(session(spec.video.graph), this.image, spec.video, spec.dims);
+      this.image = new ImageTower(session(spec.image.graph), imageConfig, spec.image, spec.dims);
+      if (spec.video) this.video = new VideoTower(session(spec.video.graph), this.image, spec.video, spec.dims);
     }
     if (spec.audio) {
       const audioConfig = readJson<AudioFeatureConfig>(files, spec.audio.processorFile);
-      this.audio = new AudioEncoder(session(spec.audio.graph), audioConfig, spec.audio, spec.dims);
+      this.audio = new AudioTower(session(spec.audio.graph), audioConfig, spec.audio, spec.dims);
     }
     if (spec.fusion) {
       if (!this.facts.hiddenSize) throw new OmniEmbedError('bad_model', `${spec.name}: config.json lacks hidden_size needed by the fusion graph`);
@@ -109,21 +112,21 @@ export class Engine {
 
   private async loadFiles(graphs: string[], withConfigs: boolean): Promise<Map<string, Uint8Array>> {
     const { spec } = this.options;
-    const configs = withConfigs
-      ? ['config.json', ...(spec.tokenizerFiles ?? ['tokenizer.json']), spec.imageProcessorFile ?? 'preprocessor_config.json', ...(spec.audio ? [spec.audio.processorFile] : [])]
-      : [];
+    const { files, optional } = withConfigs ? configFiles(spec) : { files: [], optional: [] };
     const loaded = await loadModel(spec.source, {
-      files: [...new Set(configs)],
-      optional: withConfigs ? ['tokenizer_config.json', ...(spec.image ? [] : ['preprocessor_config.json'])] : [],
+      files,
+      optional,
       graphs,
-      dtype: FILE_DTYPE[this.dtype],
+      dtype: this.dtype,
       ...(this.options.host ? { host: this.options.host } : {}),
       ...(this.options.cache !== undefined ? { cache: this.options.cache } : {}),
       ...(this.events.onProgress ? { onProgress: this.events.onProgress } : {}),
     });
     for (const graph of graphs) {
-      const path = [...loaded.files.keys()].find((p) => p.startsWith(`onnx/${graph}`) && p.endsWith('.onnx'));
-      if (path) this.pendingBytes.set(graph, loaded.files.get(path)!);
+      // The exact file of this graph and dtype: a prefix match would take text_model_fp16.onnx for text_model.
+      const bytes = loaded.files.get(onnxPath(graph, this.dtype));
+      if (!bytes) throw new OmniEmbedError('bad_model', `${spec.name}: ${onnxPath(graph, this.dtype)} was not loaded`);
+      this.pendingBytes.set(graph, bytes);
     }
     return loaded.files;
   }
@@ -148,14 +151,16 @@ export class Engine {
     return {
       model: spec.name,
       device: this.sessions.device,
-      // After a fallback to WASM, fp16 graphs are not what runs: report fp32, which is.
-      dtype: this.sessions.device === 'wasm' && this.dtype === 'fp16' ? 'fp32' : this.dtype,
+      // The files that run: after a fallback to WASM the same fp16 files run there (ORT casts
+      // what its CPU kernels lack), so fp16 stays fp16.
+      dtype: this.dtype,
       dims: spec.dims,
       matryoshka: spec.matryoshka ?? [spec.dims],
       modalities: specModalities(spec),
       fusion: spec.fusion ? 'graph' : 'late',
       deviceReason: this.sessions.reason,
       threads: wasmThreads(),
+      modelBytes: this.modelBytes,
       ...(this.audio ? { audioSampleRate: this.audio.config.sampling_rate } : {}),
       ...(instructions ? { instructions } : {}),
     };
@@ -231,6 +236,24 @@ export class Engine {
     this.pendingBytes.clear();
     await this.sessions?.dispose();
   }
+}
+
+/**
+ * The JSON files a spec needs: config.json always, the tokenizer only with a text graph, the image
+ * processor only with an image graph, the audio one only with audio. tokenizer_config.json is
+ * optional (many repos lack it); its absence is remembered by the loader.
+ */
+export function configFiles(spec: ModelSpec): { files: string[]; optional: string[] } {
+  const files = ['config.json'];
+  const optional: string[] = [];
+  if (spec.text) {
+    const [tok, tokConfig] = spec.tokenizerFiles ?? ['tokenizer.json', 'tokenizer_config.json'];
+    files.push(tok);
+    optional.push(tokConfig);
+  }
+  if (spec.image) files.push(spec.imageProcessorFile ?? 'preprocessor_config.json');
+  if (spec.audio) files.push(spec.audio.processorFile);
+  return { files: [...new Set(files)], optional: optional.filter((f) => !files.includes(f)) };
 }
 
 function failure(err: unknown): JobResult {

@@ -3,6 +3,7 @@
 import * as ort from 'onnxruntime-web/webgpu';
 import { SessionError } from './errors';
 import type { Device } from './backend';
+import { adaptFeed, outputFloats, type FeedData, type FeedType } from './feeds';
 
 export { SessionError };
 
@@ -46,12 +47,26 @@ function exclusive<T>(work: () => Promise<T>): Promise<T> {
   return result;
 }
 
+/** name → element type, from a session's input or output metadata (tensors only). */
+function declaredTypes(metadata: readonly ort.InferenceSession.ValueMetadata[] | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of metadata ?? []) if (m.isTensor) out.set(m.name, m.type);
+  return out;
+}
+
 export class GraphSession {
+  /** The types the graph declares, read once: hub fp16 files take and give float16, some graphs int32 ids. */
+  readonly inputTypes: ReadonlyMap<string, string>;
+  readonly outputTypes: ReadonlyMap<string, string>;
+
   private constructor(
     readonly name: string,
     readonly device: Device,
     private readonly session: ort.InferenceSession,
-  ) {}
+  ) {
+    this.inputTypes = declaredTypes(session.inputMetadata);
+    this.outputTypes = declaredTypes(session.outputMetadata);
+  }
 
   static async create(name: string, bytes: Uint8Array, device: Device): Promise<GraphSession> {
     try {
@@ -76,14 +91,37 @@ export class GraphSession {
     return this.session.outputNames;
   }
 
+  /**
+   * Runs the graph with float32/int64 feeds converted to the declared input types, and returns
+   * float16 outputs as float32 tensors.
+   */
   run(feeds: Feeds, outputs?: string[]): Promise<Record<string, ort.Tensor>> {
+    const typed = this.declaredFeeds(feeds);
     return exclusive(async () => {
       try {
-        return await (outputs ? this.session.run(feeds, outputs) : this.session.run(feeds));
+        const result = await (outputs ? this.session.run(typed, outputs) : this.session.run(typed));
+        const out: Record<string, ort.Tensor> = {};
+        for (const [name, t] of Object.entries(result)) {
+          out[name] = t.type === 'float16' ? new ort.Tensor('float32', outputFloats(name, t.type, t.data), t.dims) : t;
+        }
+        return out;
       } catch (err) {
         throw new SessionError(`${this.name} failed to run on ${this.device}: ${String((err as Error)?.message ?? err)}`, err);
       }
     });
+  }
+
+  private declaredFeeds(feeds: Feeds): Feeds {
+    const out: Feeds = {};
+    for (const [name, t] of Object.entries(feeds)) {
+      // A feed the graph does not take (an attention mask for an ids-only export) is left out.
+      if (this.inputTypes.size > 0 && !this.inputTypes.has(name)) continue;
+      const declared = this.inputTypes.get(name);
+      if (!declared || declared === t.type) { out[name] = t; continue; }
+      const adapted = adaptFeed(name, t.type as FeedType, t.data as FeedData, declared);
+      out[name] = new ort.Tensor(adapted.type, adapted.data as never, t.dims);
+    }
+    return out;
   }
 
   release(): Promise<void> {

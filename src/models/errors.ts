@@ -21,6 +21,7 @@ export class ModelNotFoundError extends ModelLoadError {
   readonly status: number;
   constructor(url: string, status = 404) {
     super('model_not_found', url, `Model file not found (HTTP ${status}): ${url}`, false);
+    // Set explicitly: class names do not survive minification.
     this.name = 'ModelNotFoundError';
     this.status = status;
   }

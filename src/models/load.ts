@@ -54,6 +54,18 @@ export interface LoadedModel extends ResolvedModel {
 
 const ABSENT = new TextEncoder().encode('{"absent":true}');
 
+/** True when the cache holds the marker a 404 of this (optional) file left. */
+async function knownAbsent(cache: ModelCache | undefined, url: string): Promise<boolean> {
+  if (!cache) return false;
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = await cache.match(url);
+  } catch {
+    return false;
+  }
+  return bytes !== undefined && bytes.byteLength === ABSENT.byteLength && bytes.every((b, i) => b === ABSENT[i]);
+}
+
 /** Parses JSON bytes; throws ModelSourceError naming the file on bad JSON. */
 export function decodeJson<T = unknown>(bytes: Uint8Array, where = 'JSON file'): T {
   try {
@@ -201,6 +213,7 @@ export async function loadModel(source: ModelSource, opts: LoadModelOptions = {}
   if (opts.signal?.aborted) inner.abort(opts.signal.reason);
   opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
 
+  const cache = cacheOf(opts);
   const out = new Map<string, Uint8Array>();
   const results = new Map<string, Uint8Array | null>();
   let firstError: unknown;
@@ -208,7 +221,13 @@ export async function loadModel(source: ModelSource, opts: LoadModelOptions = {}
   const worker = async () => {
     while (next < refs.length && firstError === undefined) {
       const ref = refs[next++]!;
+      const isOptional = optional.has(ref.path);
       try {
+        if (isOptional && await knownAbsent(cache, ref.url)) {
+          sizes.delete(ref.path);
+          results.set(ref.path, null);
+          continue;
+        }
         const bytes = await fetchModelFile(ref, { ...fetchOptions(opts), model: resolved.id, signal: inner.signal, onProgress: onFile });
         const s = sizes.get(ref.path)!;
         s.loaded = bytes.byteLength;
@@ -216,9 +235,11 @@ export async function loadModel(source: ModelSource, opts: LoadModelOptions = {}
         results.set(ref.path, bytes);
         emit('done', ref.path);
       } catch (err) {
-        if (err instanceof ModelNotFoundError && optional.has(ref.path)) {
+        if (err instanceof ModelNotFoundError && isOptional) {
           sizes.delete(ref.path);
           results.set(ref.path, null);
+          // Remembered like a missing manifest.json, so a cached model loads offline with no request.
+          await cache?.put(ref.url, ABSENT, { size: ABSENT.byteLength, path: ref.path, model: resolved.id }).catch(() => {});
           continue;
         }
         if (firstError === undefined) {

@@ -3,7 +3,10 @@
 
 import type { ModelSpec } from './spec';
 
-const CLIP_TEXT = { graph: 'text_model', output: 'text_embeds', inputIds: 'input_ids', attentionMask: 'attention_mask' } as const;
+// optimum exports CLIPTextModelWithProjection with `input_ids` only (CLIPTextWithProjectionOnnxConfig):
+// causal attention and end-of-text pooling make padding after the end token harmless.
+const CLIP_TEXT = { graph: 'text_model', output: 'text_embeds', inputIds: 'input_ids' } as const;
+const MASKED_TEXT = { ...CLIP_TEXT, attentionMask: 'attention_mask' } as const;
 const CLIP_VISION = { graph: 'vision_model', output: 'image_embeds', input: 'pixel_values' } as const;
 
 /** Source sentinel for the model shipped inside the package; the worker maps it to its bundled files. */
@@ -15,7 +18,7 @@ export const OMNI_TINY: ModelSpec = {
   description: 'Bundled reference model: text, image, audio, video and fused omni items in one 256-d space',
   dims: 256,
   matryoshka: [256, 128, 64],
-  text: { ...CLIP_TEXT, tokens: 'last_hidden_state' },
+  text: { ...MASKED_TEXT, tokens: 'last_hidden_state' },
   image: { ...CLIP_VISION, tokens: 'image_tokens' },
   audio: { graph: 'audio_model', output: 'audio_embeds', input: 'input_features', tokens: 'audio_tokens', processorFile: 'audio_preprocessor_config.json' },
   video: { graph: 'video_model', output: 'video_embeds', input: 'pixel_values', tokens: 'video_tokens', numFrames: 8 },
@@ -69,7 +72,8 @@ export const HUB_PRESETS: ModelSpec[] = [
     source: 'Xenova/clap-htsat-unfused',
     description: 'LAION CLAP HTSAT: text ↔ audio, 512-d',
     dims: 512,
-    text: CLIP_TEXT,
+    // RoBERTa text side: its export takes the attention mask.
+    text: MASKED_TEXT,
     audio: { graph: 'audio_model', output: 'audio_embeds', input: 'input_features', processorFile: 'preprocessor_config.json' },
     remote: true,
   },

@@ -14,7 +14,7 @@ const ROOT_API = [
   'EmbedInput', 'ImageInput', 'AudioInput', 'VideoInput', 'OmniItem', 'Device', 'DeviceRequest', 'DeviceChange',
   // errors
   'OmniEmbedError', 'ErrorCode', 'InvalidInputError', 'InvalidOptionError', 'DisposedError', 'WorkerStartError', 'WorkerCrashedError',
-  'WorkerUnavailableError', 'SessionError', 'UnsupportedModalityError', 'ModelLoadError', 'ModelNotFoundError', 'ModelHttpError',
+  'WorkerUnavailableError', 'SessionError', 'UnsupportedModalityError', 'FeedTypeError', 'ModelTooLargeError', 'ModelLoadError', 'ModelNotFoundError', 'ModelHttpError',
   'NetworkError', 'IntegrityError', 'QuotaExceededError', 'CacheError', 'ModelSourceError', 'IndexError', 'IndexErrorCode',
   // models
   'PRESETS', 'HUB_PRESETS', 'OMNI_TINY', 'findPreset', 'MODALITIES', 'Modality', 'ModelSpec', 'Dtype', 'ModelSource', 'ModelPreset',

@@ -13,7 +13,7 @@ const BATCH = 8;
  * Clips up to the model's window (10 s for CLAP-style models) are embedded whole (repeat-padded);
  * longer clips are cut into windows whose embeddings are mean-pooled into one vector and one token.
  */
-export class AudioEncoder {
+export class AudioTower {
   readonly features: LogMelExtractor;
 
   constructor(

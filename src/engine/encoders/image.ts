@@ -14,7 +14,7 @@ export function stack(tensors: { data: Float32Array }[]): Float32Array {
   return out;
 }
 
-export class ImageEncoder {
+export class ImageTower {
   constructor(
     private readonly session: () => Promise<GraphSession>,
     private readonly config: ImageProcessorConfig,

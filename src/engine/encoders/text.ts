@@ -5,7 +5,7 @@ import { inSlices, runEncoder, type Encoded } from './encoder';
 
 const BATCH = 256;
 
-export class TextEncoder {
+export class TextTower {
   constructor(
     private readonly session: () => Promise<GraphSession>,
     private readonly processor: TextProcessor,

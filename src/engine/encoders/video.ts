@@ -4,7 +4,7 @@ import { floatTensor, type GraphSession } from '../session';
 import { l2Normalize, meanOf } from '../pooling';
 import { InvalidInputError } from '../../errors';
 import { inSlices, runEncoder, type Encoded } from './encoder';
-import { stack, type ImageEncoder } from './image';
+import { stack, type ImageTower } from './image';
 
 const BATCH = 2;
 
@@ -14,10 +14,10 @@ export function evenlySpaced<T>(frames: T[], count: number): T[] {
   return Array.from({ length: count }, (_, i) => frames[Math.min(frames.length - 1, Math.floor(((i + 0.5) * frames.length) / count))]!);
 }
 
-export class VideoEncoder {
+export class VideoTower {
   constructor(
     private readonly session: () => Promise<GraphSession>,
-    private readonly images: ImageEncoder,
+    private readonly images: ImageTower,
     private readonly wiring: VideoWiring,
     private readonly dims: number,
   ) {}
@@ -42,7 +42,7 @@ export class VideoEncoder {
  * Late fusion for models without a video graph (e.g. CLIP): the mean of the normalised frame
  * embeddings. It ignores motion, which is why omni-tiny has a temporal block instead.
  */
-export async function videoAsFrameMean(images: ImageEncoder, videos: VideoPayload[], frameCount: number): Promise<Encoded> {
+export async function videoAsFrameMean(images: ImageTower, videos: VideoPayload[], frameCount: number): Promise<Encoded> {
   const embeds: Float32Array[] = [];
   for (const video of videos) {
     const frames: ImagePayload[] = evenlySpaced(video.frames, Math.min(frameCount, video.frames.length));

@@ -1,0 +1,117 @@
+#!/usr/bin/python3
+"""Generates hub-layout replicas of real models into a git-ignored folder, seeded, offline.
+
+  /usr/bin/python3 tools/replicas/make.py [--scale full|mini] [--towers text,vision]
+                                          [--variants ,_fp16,_quantized,...] [--fp16-io float32|float16]
+                                          [--out .replicas]
+
+Writes <out>/<scale>/Xenova/clip-vit-base-patch32/{config.json, preprocessor_config.json,
+tokenizer.json, tokenizer_config.json, special_tokens_map.json, onnx/<tower><suffix>.onnx}.
+A folder whose stamp matches the hash of this generator (code, scale, seed, fp16 I/O) keeps the
+graphs it has and gains only the missing ones, so a second run costs nothing. See docs/replicas.md for what each file copies from the real repo.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import onnx  # noqa: E402
+
+import bpe  # noqa: E402
+import clip  # noqa: E402
+from graph import VARIANTS, Variant  # noqa: E402
+
+REPOS = {'clip': 'Xenova/clip-vit-base-patch32'}
+TOWERS = {'clip': {'text': ('text_model', clip.text_model), 'vision': ('vision_model', clip.vision_model)}}
+
+
+def generator_hash(args):
+    h = hashlib.sha256()
+    for f in sorted(os.listdir(HERE)):
+        if f.endswith('.py'):
+            with open(os.path.join(HERE, f), 'rb') as fh:
+                h.update(f.encode() + fh.read())
+    # Towers and variants are not part of it: a folder holds any subset of one generation.
+    h.update(json.dumps([args.scale, args.seed, args.fp16_io]).encode())
+    return h.hexdigest()[:16]
+
+
+def write_json(path, obj):
+    with open(path, 'w') as f:
+        json.dump(obj, f, indent=2, ensure_ascii=False)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument('--model', default='clip', choices=sorted(REPOS))
+    p.add_argument('--scale', default='full', choices=sorted(clip.SCALES))
+    p.add_argument('--towers', default='text,vision')
+    p.add_argument('--variants', default=','.join(VARIANTS), help="file suffixes; '' is fp32")
+    p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--fp16-io', default='float32', choices=['float32', 'float16'],
+                   help="I/O type of the fp16 files: float32 is the hub's (keep_io_types=True); float16 is optimum's --dtype fp16, "
+                        "written to <scale>-io16/ to test that the SDK feeds what the graph declares")
+    p.add_argument('--out', default=os.path.join(HERE, '..', '..', '.replicas'))
+    args = p.parse_args()
+    args.towers = [t for t in args.towers.split(',') if t]
+    args.variants = args.variants.split(',')
+    for v in args.variants:
+        if v not in VARIANTS:
+            p.error(f'unknown variant {v!r}; known: {list(VARIANTS)}')
+
+    repo = REPOS[args.model]
+    io16 = args.fp16_io == 'float16'
+    folder = os.path.normpath(os.path.join(args.out, args.scale + ('-io16' if io16 else ''), repo))
+    stamp_path = os.path.join(folder, '.stamp')
+    stamp = generator_hash(args)
+    current = os.path.exists(stamp_path) and open(stamp_path).read().strip() == stamp
+    if not current and os.path.isdir(folder):
+        # Another generator (or an interrupted run): nothing in the folder can be trusted.
+        for root, _, files in os.walk(folder):
+            for f in files:
+                os.remove(os.path.join(root, f))
+    os.makedirs(os.path.join(folder, 'onnx'), exist_ok=True)
+    manifest_path = os.path.join(folder, '.replica.json')
+    report = json.load(open(manifest_path))['files'] if current and os.path.exists(manifest_path) else {}
+
+    write_json(os.path.join(folder, 'config.json'), clip.config(args.scale))
+    write_json(os.path.join(folder, 'preprocessor_config.json'), clip.PREPROCESSOR)
+    write_json(os.path.join(folder, 'tokenizer.json'), bpe.clip_tokenizer(clip.TEXT['vocab_size'], args.seed))
+    write_json(os.path.join(folder, 'tokenizer_config.json'), bpe.CLIP_TOKENIZER_CONFIG)
+    write_json(os.path.join(folder, 'special_tokens_map.json'), bpe.CLIP_SPECIAL_TOKENS)
+
+    for tower in args.towers:
+        graph, build = TOWERS[args.model][tower]
+        for suffix in args.variants:
+            rel = f'onnx/{graph}{suffix}.onnx'
+            if current and rel in report and os.path.exists(os.path.join(folder, rel)):
+                continue
+            t0 = time.time()
+            variant = VARIANTS[suffix]
+            if io16 and variant.float_type == 'fp16':
+                variant = Variant(variant.name, variant.float_type, variant.weights, io16=True)
+            model, params = build(variant, args.seed, args.scale)
+            path = os.path.join(folder, rel)
+            onnx.save(model, path)
+            size = os.path.getsize(path)
+            report[rel] = {'params': params, 'bytes': size}
+            print(f'{path}: {params / 1e6:.1f} M params, {size / 1e6:.1f} MB, {time.time() - t0:.1f} s', flush=True)
+            del model
+            # Recorded per file, so an interrupted run keeps what it finished.
+            write_json(manifest_path, {'generator': stamp, 'seed': args.seed, 'scale': args.scale, 'files': report})
+            with open(stamp_path, 'w') as f:
+                f.write(stamp)
+    write_json(manifest_path, {'generator': stamp, 'seed': args.seed, 'scale': args.scale, 'files': report})
+    with open(stamp_path, 'w') as f:
+        f.write(stamp)
+    print(f'{folder}: {len(report)} graphs ({stamp})')
+
+
+if __name__ == '__main__':
+    main()
