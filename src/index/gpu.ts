@@ -77,7 +77,7 @@ export class GpuScanner {
     private readonly ownsDevice: boolean,
     shardBytes?: number,
   ) {
-    if (store.format === 'binary') throw new IndexError('index/invalid-options', 'binary storage is scanned on the CPU');
+    if (store.format === 'binary') throw new IndexError('index_invalid_options', 'binary storage is scanned on the CPU');
     const int8 = store.format === 'int8';
     this.rowBytes = int8 ? store.stride : store.stride * 4;
     const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize, shardBytes ?? 256 * 1024 * 1024);
@@ -175,7 +175,7 @@ export class GpuScanner {
   }
 
   private async searchNow(query: Float32Array, kk: number, mask: Uint32Array | null): Promise<Uint32Array> {
-    if (this.lost) throw new IndexError('index/gpu-lost', 'the GPU device was lost');
+    if (this.lost) throw new IndexError('index_gpu_lost', 'the GPU device was lost');
     this.sync();
     const d = this.device;
     const s = this.store;

@@ -33,16 +33,16 @@ export type Backend = 'cpu' | 'gpu';
 /** Creates an index; with `persist` it opens (and loads) the committed IndexedDB copy. */
 export async function createIndex<M extends Json = Json>(options: CreateIndexOptions): Promise<VectorIndex<M>> {
   const o = options as Partial<CreateIndexOptions> | undefined;
-  if (!o || !Number.isInteger(o.dims) || (o.dims as number) < 1) throw new IndexError('index/invalid-options', 'dims must be a positive integer');
+  if (!o || !Number.isInteger(o.dims) || (o.dims as number) < 1) throw new IndexError('index_invalid_options', 'dims must be a positive integer');
   const metric = o.metric ?? 'cosine';
   const storage = o.storage ?? 'float32';
   const device = o.device ?? 'auto';
-  if (metric !== 'cosine' && metric !== 'dot') throw new IndexError('index/invalid-options', `unknown metric ${String(metric)}`);
-  if (!['float32', 'int8', 'binary'].includes(storage)) throw new IndexError('index/invalid-options', `unknown storage ${String(storage)}`);
-  if (!['auto', 'gpu', 'cpu'].includes(device)) throw new IndexError('index/invalid-options', `unknown device ${String(device)}`);
-  if (storage === 'binary' && device === 'gpu') throw new IndexError('index/invalid-options', 'binary storage is scanned on the CPU (Hamming pre-filter); use float32/int8 for the GPU');
-  if (storage === 'binary' && metric !== 'cosine') throw new IndexError('index/invalid-options', 'binary storage needs metric cosine');
-  if (o.persist && (typeof o.persist.name !== 'string' || !o.persist.name)) throw new IndexError('index/invalid-options', 'persist.name must be a non-empty string');
+  if (metric !== 'cosine' && metric !== 'dot') throw new IndexError('index_invalid_options', `unknown metric ${String(metric)}`);
+  if (!['float32', 'int8', 'binary'].includes(storage)) throw new IndexError('index_invalid_options', `unknown storage ${String(storage)}`);
+  if (!['auto', 'gpu', 'cpu'].includes(device)) throw new IndexError('index_invalid_options', `unknown device ${String(device)}`);
+  if (storage === 'binary' && device === 'gpu') throw new IndexError('index_invalid_options', 'binary storage is scanned on the CPU (Hamming pre-filter); use float32/int8 for the GPU');
+  if (storage === 'binary' && metric !== 'cosine') throw new IndexError('index_invalid_options', 'binary storage needs metric cosine');
+  if (o.persist && (typeof o.persist.name !== 'string' || !o.persist.name)) throw new IndexError('index_invalid_options', 'persist.name must be a non-empty string');
   const index = new VectorIndex<M>(o as CreateIndexOptions, metric, storage, device);
   if (device === 'gpu') await index.useGpu();
   if (o.persist) await index.openPersistence();
@@ -109,12 +109,12 @@ export class VectorIndex<M extends Json = Json> {
   }
 
   private check(): void {
-    if (this.disposed) throw new IndexError('index/disposed', 'the index was disposed');
+    if (this.disposed) throw new IndexError('index_disposed', 'the index was disposed');
   }
 
   /** Serializes every operation: mutations, searches and commits see a consistent store. */
   private run<T>(fn: () => Promise<T> | T): Promise<T> {
-    if (this.disposed) return Promise.reject(new IndexError('index/disposed', 'the index was disposed'));
+    if (this.disposed) return Promise.reject(new IndexError('index_disposed', 'the index was disposed'));
     const p = this.queue.then(() => {
       this.check();
       return fn();
@@ -141,7 +141,7 @@ export class VectorIndex<M extends Json = Json> {
       }
     }
     if (!device) {
-      if (this.device === 'gpu') throw new IndexError('index/gpu-unavailable', 'device "gpu" asked for, but WebGPU has no adapter/device here');
+      if (this.device === 'gpu') throw new IndexError('index_gpu_unavailable', 'device "gpu" asked for, but WebGPU has no adapter/device here');
       return null;
     }
     this.gpu = new GpuScanner(device, this.store, owns, this.options.gpuShardBytes);
@@ -187,18 +187,18 @@ export class VectorIndex<M extends Json = Json> {
     const d = this.dims;
     for (let i = 0; i < items.length; i++) {
       const it = items[i];
-      if (!it || typeof it !== 'object') throw new IndexError('index/invalid-vector', `item ${i} is not an object`);
-      if (typeof it.id !== 'string' || it.id.length === 0) throw new IndexError('index/invalid-id', `item ${i} needs a non-empty string id`);
-      if (seen.has(it.id)) throw new IndexError('index/duplicate-id', `id "${it.id}" appears twice in one call`);
+      if (!it || typeof it !== 'object') throw new IndexError('index_invalid_vector', `item ${i} is not an object`);
+      if (typeof it.id !== 'string' || it.id.length === 0) throw new IndexError('index_invalid_id', `item ${i} needs a non-empty string id`);
+      if (seen.has(it.id)) throw new IndexError('index_duplicate_id', `id "${it.id}" appears twice in one call`);
       seen.add(it.id);
-      if (mode === 'add' && this.store.slotOf.has(it.id)) throw new IndexError('index/duplicate-id', `id "${it.id}" is already in the index (use upsert)`);
+      if (mode === 'add' && this.store.slotOf.has(it.id)) throw new IndexError('index_duplicate_id', `id "${it.id}" is already in the index (use upsert)`);
       const v = it.vector;
-      if (!(v instanceof Float32Array)) throw new IndexError('index/invalid-vector', `item "${it.id}": vector must be a Float32Array`);
-      if (v.length < d) throw new IndexError('index/dims-mismatch', `item "${it.id}": vector has ${v.length} dims, the index needs ${d}`);
+      if (!(v instanceof Float32Array)) throw new IndexError('index_invalid_vector', `item "${it.id}": vector must be a Float32Array`);
+      if (v.length < d) throw new IndexError('index_dims_mismatch', `item "${it.id}": vector has ${v.length} dims, the index needs ${d}`);
       let sq = 0;
       for (let j = 0; j < d; j++) sq += v[j]! * v[j]!;
-      if (!Number.isFinite(sq)) throw new IndexError('index/invalid-vector', `item "${it.id}": vector has a NaN or infinite value`);
-      if (sq === 0 && this.metric === 'cosine') throw new IndexError('index/invalid-vector', `item "${it.id}": zero vector has no direction`);
+      if (!Number.isFinite(sq)) throw new IndexError('index_invalid_vector', `item "${it.id}": vector has a NaN or infinite value`);
+      if (sq === 0 && this.metric === 'cosine') throw new IndexError('index_invalid_vector', `item "${it.id}": zero vector has no direction`);
       if ((i & 1023) === 1023) await slicer.maybeYield();
     }
   }
@@ -232,11 +232,11 @@ export class VectorIndex<M extends Json = Json> {
     return this.write(items, 'upsert');
   }
 
-  /** Removes ids; any unknown id throws `index/unknown-id` before anything is removed. */
+  /** Removes ids; any unknown id throws `index_unknown_id` before anything is removed. */
   remove(ids: string | Iterable<string>): Promise<number> {
     const list = typeof ids === 'string' ? [ids] : [...ids];
     return this.run(() => {
-      for (const id of list) if (!this.store.slotOf.has(id)) throw new IndexError('index/unknown-id', `id "${String(id)}" is not in the index`);
+      for (const id of list) if (!this.store.slotOf.has(id)) throw new IndexError('index_unknown_id', `id "${String(id)}" is not in the index`);
       let n = 0;
       for (const id of new Set(list)) if (this.store.remove(id)) n++;
       this.touched();
@@ -274,7 +274,7 @@ export class VectorIndex<M extends Json = Json> {
   /** Exact top-k by score (ties: earlier insertion first). */
   search(query: Float32Array, options: SearchOptions<M> = {}): Promise<SearchResult<M>[]> {
     const k = options.k ?? 10;
-    if (!Number.isInteger(k) || k < 0) return Promise.reject(new IndexError('index/invalid-options', 'k must be a non-negative integer'));
+    if (!Number.isInteger(k) || k < 0) return Promise.reject(new IndexError('index_invalid_options', 'k must be a non-negative integer'));
     let q: Float32Array;
     try {
       q = prepareVector(query, this.dims, this.metric, 'query');
@@ -290,7 +290,7 @@ export class VectorIndex<M extends Json = Json> {
       const mask = this.buildMask(options);
       let backend = this.pickBackend(options.device ?? 'auto');
       if (backend === 'gpu' && !(await this.useGpu())) {
-        if ((options.device ?? this.device) === 'gpu') throw new IndexError('index/gpu-unavailable', 'WebGPU is not available here');
+        if ((options.device ?? this.device) === 'gpu') throw new IndexError('index_gpu_unavailable', 'WebGPU is not available here');
         backend = 'cpu';
       }
       let top: TopK;
@@ -459,7 +459,7 @@ export class VectorIndex<M extends Json = Json> {
   /** Writes everything changed since the last commit to IndexedDB as one atomic, versioned transaction. */
   commit(options: { onProgress?: (written: number, total: number) => void } = {}): Promise<{ version: number; count: number }> {
     return this.run(async () => {
-      if (!this.persistence) throw new IndexError('index/invalid-options', 'commit() needs createIndex({ persist: { name } })');
+      if (!this.persistence) throw new IndexError('index_invalid_options', 'commit() needs createIndex({ persist: { name } })');
       this.store.compact();
       const head = await this.persistence.commit(options.onProgress);
       return { version: head.version, count: head.count };
@@ -476,16 +476,16 @@ export class VectorIndex<M extends Json = Json> {
     return this.run(async () => {
       const { header, rows } = await readIndexFile(blob);
       if (header.dims !== this.dims || header.metric !== this.metric || header.storage !== this.storage) {
-        throw new IndexError('index/import-mismatch', `file is ${header.dims}d ${header.metric} ${header.storage}, the index is ${this.dims}d ${this.metric} ${this.storage}`);
+        throw new IndexError('index_import_mismatch', `file is ${header.dims}d ${header.metric} ${header.storage}, the index is ${this.dims}d ${this.metric} ${this.storage}`);
       }
       const s = this.store;
       const n = header.count;
       for (const [name, perRow] of planesOf(this.storage, s.stride, s.words)) {
         const bytes = perRow * n;
         const a = rows[name];
-        if (!a || a.byteLength !== bytes) throw new IndexError('index/bad-file', `section ${name} has ${a?.byteLength ?? 0} bytes, expected ${bytes}`);
+        if (!a || a.byteLength !== bytes) throw new IndexError('index_bad_file', `section ${name} has ${a?.byteLength ?? 0} bytes, expected ${bytes}`);
       }
-      if (new Set(header.ids).size !== n) throw new IndexError('index/bad-file', 'duplicate ids in file');
+      if (new Set(header.ids).size !== n) throw new IndexError('index_bad_file', 'duplicate ids in file');
       s.clear();
       s.appendRows(header.ids, header.meta.map((m) => m ?? undefined), rows);
       this.touched();
