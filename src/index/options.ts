@@ -21,6 +21,8 @@ export function resolveOptions(options: CreateIndexOptions): ResolvedOptions {
   if (!['auto', 'gpu', 'cpu'].includes(device)) throw bad(`unknown device ${String(device)}`);
   if (storage === 'binary' && device === 'gpu') throw bad('binary storage is scanned on the CPU (Hamming pre-filter); use float32/int8 for the GPU');
   if (storage === 'binary' && metric !== 'cosine') throw bad('binary storage needs metric cosine');
+  if (o.kernels !== undefined && !['auto', 'simd', 'js'].includes(o.kernels)) throw bad(`unknown kernels ${String(o.kernels)}`);
+  if (o.threads !== undefined && !(Number.isInteger(o.threads) && o.threads >= 1)) throw bad('threads must be a positive integer');
   if (o.persist && (typeof o.persist.name !== 'string' || !o.persist.name)) throw bad('persist.name must be a non-empty string');
   return { options: o as CreateIndexOptions, metric, storage, device };
 }

@@ -3,7 +3,7 @@ import { quantizeInt8Into, packBitsInto } from './quantize';
 import { paddedDims } from './vectors';
 import { int8Score, scoreRowF32, scoreRowI8, type PreparedQuery } from './simd';
 import { ScanArena } from './wasm/arena';
-import type { Json, StorageFormat } from './types';
+import type { Json, ScanKernels, StorageFormat } from './types';
 
 /** Slots are grouped in chunks of this many for dirty tracking (GPU upload, IndexedDB commit). */
 export const CHUNK_SLOTS = 4096;
@@ -68,6 +68,8 @@ export class VectorStore {
   constructor(
     dims: number,
     format: StorageFormat,
+    /** Which kernels: 'auto' (relaxed SIMD where it validates), 'simd' (plain SIMD), 'js' (no arena). */
+    private readonly kernels: ScanKernels = 'auto',
     /** Put the scanned plane in shared memory (index workers scan it; needs cross-origin isolation). */
     private readonly shared = false,
   ) {
@@ -118,7 +120,7 @@ export class VectorStore {
     };
     if (!this.arenaTried) {
       this.arenaTried = true;
-      this.arena = ScanArena.create(this.scanRowBytes, this.stride, this.words, this.shared);
+      this.arena = this.kernels === 'js' ? null : ScanArena.create(this.scanRowBytes, this.stride, this.words, this.shared, this.kernels === 'auto');
     }
     // The scanned plane: in the arena (grown in place, views re-made) or, past what it can hold, a plain array.
     let inArena = false;
@@ -137,7 +139,9 @@ export class VectorStore {
     else if (this.format === 'int8') this.i8 = view(this.i8, this.stride, Int8Array, (l) => new Int8Array(l));
     else this.bits = view(this.bits, this.words, Uint32Array, (l) => new Uint32Array(l));
     if (this.format === 'binary') this.i8 = grow(this.i8, this.stride, (l) => new Int8Array(l));
-    if (this.format !== 'float32') this.scales = grow(this.scales, 1, (l) => new Float32Array(l));
+    // Index workers read the int8 scales too: shared memory when the rows are.
+    const scalesOf = (l: number): Float32Array => (inArena && this.arena!.shared ? new Float32Array(new SharedArrayBuffer(l * 4)) : new Float32Array(l));
+    if (this.format !== 'float32') this.scales = grow(this.scales, 1, scalesOf);
     if (this.format === 'int8') {
       this.r8 = grow(this.r8, this.stride, (l) => new Int8Array(l));
       this.rscales = grow(this.rscales, 1, (l) => new Float32Array(l));

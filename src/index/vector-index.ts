@@ -7,6 +7,7 @@ import { binaryScanner } from './scan/binary';
 import { GpuBackend } from './scan/gpu';
 import { referenceScanner } from './scan/reference';
 import { rescore } from './scan/rescore';
+import { ThreadedScanner, threadsAvailable } from './scan/threads';
 import { wasmScanner } from './scan/wasm';
 import type { Scanner } from './scan/types';
 import { prepareQuery, simdKernels } from './simd';
@@ -62,6 +63,7 @@ export class VectorIndex<M extends Json = Json> {
   private readonly store: VectorStore;
   private readonly options: CreateIndexOptions;
   private readonly gpu: GpuBackend;
+  private readonly threaded: ThreadedScanner | null;
   private persistence: Persistence | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
@@ -74,7 +76,10 @@ export class VectorIndex<M extends Json = Json> {
     this.metric = metric;
     this.storage = storage;
     this.device = device;
-    this.store = new VectorStore(options.dims, storage);
+    const hc = (globalThis.navigator as Navigator | undefined)?.hardwareConcurrency ?? 1;
+    const threads = threadsAvailable() && storage !== 'binary' ? Math.min(8, options.threads ?? hc) : 1;
+    this.threaded = threads > 1 ? new ThreadedScanner(threads) : null;
+    this.store = new VectorStore(options.dims, storage, options.kernels ?? 'auto', threads > 1);
     this.gpu = new GpuBackend(this.store, device, options.gpuDevice, options.gpuShardBytes);
     if (options.capacity && options.capacity > 0) this.store.reserve(Math.floor(options.capacity));
   }
@@ -97,6 +102,12 @@ export class VectorIndex<M extends Json = Json> {
   /** True when there are changes a commit() would write. */
   get hasUncommittedChanges(): boolean {
     return this.persistence ? this.persistence.dirty || this.store.dead > 0 : false;
+  }
+
+  /** The CPU kernel a search runs now: 'relaxed-simd', 'simd' (WebAssembly SIMD) or 'js' (the reference). */
+  get cpuKernel(): 'relaxed-simd' | 'simd' | 'js' {
+    const a = this.store.arena;
+    return !a || !simdKernels() ? 'js' : a.relaxed && this.storage === 'int8' ? 'relaxed-simd' : 'simd';
   }
 
   /** Which backend a search with device 'auto' would use now. */
@@ -245,7 +256,12 @@ export class VectorIndex<M extends Json = Json> {
       const per = this.storage === 'binary' ? DEFAULT_OVERSAMPLE : INT8_OVERSAMPLE;
       const refine = this.storage !== 'float32' && r !== false;
       const c = refine ? Math.min(s.size, k * (r === true ? per : Math.max(1, Math.floor(r as number)))) : k;
-      let top: TopK = await scanner.scan(s, { q: pq, k: c, mask });
+      const req = { q: pq, k: c, mask };
+      // A worker that failed (or a page that refuses them) costs this search nothing but speed.
+      let top: TopK = await scanner.scan(s, req).catch((e: unknown) => {
+        if (scanner !== this.threaded) throw e;
+        return wasmScanner.scan(s, req);
+      });
       if (refine) top = rescore(s, top, pq, k);
       const out: SearchResult<M>[] = [];
       for (let i = 0; i < top.length; i++) {
@@ -263,7 +279,13 @@ export class VectorIndex<M extends Json = Json> {
       if (await this.gpu.acquire()) return this.gpu;
       if ((o.device ?? this.device) === 'gpu') throw new IndexError('index_gpu_unavailable', 'WebGPU is not available here');
     }
-    return s.arena && simdKernels() ? wasmScanner : referenceScanner;
+    if (!s.arena || !simdKernels()) return referenceScanner;
+    return this.threaded?.usable(s) ? this.threaded : wasmScanner;
+  }
+
+  /** Threads a search over this index uses now (1 below 65536 rows, or without cross-origin isolation). */
+  get searchThreads(): number {
+    return this.threaded?.usable(this.store) && this.store.arena && simdKernels() ? this.threaded.threads : 1;
   }
 
   /** Writes everything changed since the last commit to IndexedDB as one atomic, versioned transaction. */
@@ -309,6 +331,7 @@ export class VectorIndex<M extends Json = Json> {
     this.disposed = true;
     if (this.autoTimer) clearTimeout(this.autoTimer);
     this.gpu.dispose();
+    this.threaded?.detach();
     this.persistence?.close();
     this.persistence = null;
     this.store.clear();

@@ -2,6 +2,8 @@ import { instantiate, kernelModule, type KernelFns } from './host';
 
 /** Rows a kernel call scores at most (its output area holds that many f64). */
 export const KERNEL_BLOCK = 16384;
+/** Output areas in the scratch: one for this thread, one per index worker. */
+export const MAX_THREADS = 8;
 const PAGE = 65536;
 const align = (n: number, a: number): number => Math.ceil(n / a) * a;
 
@@ -50,13 +52,13 @@ export class ScanArena {
     this.table = o;
     o += words * 4 * 256 * 8;
     this.out = o;
-    o += KERNEL_BLOCK * 8;
+    o += KERNEL_BLOCK * 8 * (shared ? MAX_THREADS + 1 : 1);
     this.rows = align(o, PAGE);
   }
 
   /** Null where WebAssembly SIMD is missing (the JS reference then scans plain typed arrays). */
-  static create(rowBytes: number, stride: number, words: number, shared: boolean): ScanArena | null {
-    const c = kernelModule(shared);
+  static create(rowBytes: number, stride: number, words: number, shared: boolean, allowRelaxed = true): ScanArena | null {
+    const c = kernelModule(shared, allowRelaxed);
     if (!c) return null;
     try {
       const memory = new WebAssembly.Memory(shared ? { initial: 1, maximum: 65536, shared: true } : { initial: 1 });
@@ -66,6 +68,11 @@ export class ScanArena {
     } catch {
       return null;
     }
+  }
+
+  /** The output area of thread t (0: this one, 1.. index workers). */
+  outOf(t: number): number {
+    return this.out + t * KERNEL_BLOCK * 8;
   }
 
   get buffer(): ArrayBufferLike {

@@ -25,8 +25,9 @@ const W = (): typeof WebAssembly | undefined => (globalThis as { WebAssembly?: t
  * The kernel module for plain or shared memory, compiled once per realm: the relaxed-SIMD variant
  * where it validates, else plain SIMD, else null (no WebAssembly SIMD: the JS reference scans).
  */
-export function kernelModule(shared: boolean): Compiled | null {
+export function kernelModule(shared: boolean, allowRelaxed = true): Compiled | null {
   if (simdOff) return null;
+  if (!allowRelaxed) return plainOf(shared);
   const hit = compiled.get(shared);
   if (hit !== undefined) return hit && (relaxedOff && hit.relaxed ? plainOf(shared) : hit);
   let got: Compiled | null = null;
@@ -51,9 +52,9 @@ const plainCache = new Map<boolean, Compiled | null>();
 function plainOf(shared: boolean): Compiled | null {
   const hit = plainCache.get(shared);
   if (hit !== undefined) return hit;
-  const w = W()!;
+  const w = W();
   const bytes = kernelBytes(shared, false);
-  const got = w.validate(bytes) ? { module: new w.Module(bytes), relaxed: false } : null;
+  const got = w && w.validate(bytes) ? { module: new w.Module(bytes), relaxed: false } : null;
   plainCache.set(shared, got);
   return got;
 }
