@@ -49,6 +49,9 @@ function done(tx: IDBTransaction): Promise<void> {
 }
 
 function fail(what: string, cause: unknown): IndexError {
+  if ((cause as { name?: string } | null)?.name === 'QuotaExceededError') {
+    return new IndexError('quota_exceeded', `IndexedDB ${what} failed: the origin's storage quota is exhausted (free space, or keep fewer/int8/binary vectors)`, { cause });
+  }
   return new IndexError('index_persist_failed', `IndexedDB ${what} failed: ${String((cause as Error)?.message ?? cause)}`, { cause });
 }
 
@@ -100,7 +103,7 @@ export class Persistence {
   }
 
   /** Loads the committed version into the (empty) store; returns false when nothing was committed yet. */
-  async load(onChunk?: () => Promise<void>): Promise<boolean> {
+  async load(onChunk?: (loadedRows: number, totalRows: number) => Promise<void>): Promise<boolean> {
     const s = this.store;
     let head: Head | undefined;
     try {
@@ -126,7 +129,7 @@ export class Persistence {
       }
       if (!rec) throw new IndexError('index_persist_failed', `stored index version ${head.version} lacks chunk ${c}`);
       s.appendRows(rec.ids, (JSON.parse(rec.meta) as (Json | null)[]).map((m) => m ?? undefined), planesToRows(rec.planes));
-      if (onChunk) await onChunk();
+      if (onChunk) await onChunk(s.size, head.count);
     }
     if (s.count !== head.count) throw new IndexError('index_persist_failed', `stored index has ${s.count} items, head says ${head.count}`);
     // What was just loaded is what is on disk.

@@ -26,6 +26,8 @@ export interface PersistOptions {
   name: string;
   /** Commit automatically this many ms after the last mutation (false: only explicit commit()). Default false. */
   autoCommit?: number | false;
+  /** Called while createIndex loads the committed copy, after each chunk of rows: (rows loaded, rows in all). */
+  onLoadProgress?: (loadedRows: number, totalRows: number) => void;
 }
 
 export interface CreateIndexOptions {

@@ -150,7 +150,10 @@ export class VectorIndex<M extends Json = Json> {
     const p = this.options.persist!;
     this.persistence = await Persistence.open(p.name, this.store, this.metric);
     const slicer = new TimeSlicer();
-    await this.persistence.load(() => slicer.maybeYield());
+    await this.persistence.load(async (loaded, total) => {
+      p.onLoadProgress?.(loaded, total);
+      await slicer.maybeYield();
+    });
   }
 
   private touched(): void {
