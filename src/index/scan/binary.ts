@@ -61,11 +61,15 @@ export function binaryScanner(o: BinaryScanOptions): Scanner {
           if (hamming) a.fns.popcnt(rows, cnt, W, a.qb, a.out);
           else a.fns.lut(rows, cnt, W, a.table, a.out);
           const out = hamming ? new Int32Array(a.buffer, a.out, cnt) : new Float64Array(a.buffer, a.out, cnt);
+          // Rows below the current last candidate are dropped before any other test.
+          let thr = cands.length === cands.k ? cands.scores[cands.k - 1]! : -Infinity;
           for (let i = 0; i < cnt; i++) {
-            const slot = b + i;
-            if (!allowed(mask, slot)) continue;
             const sc = score(out[i]!);
-            if (cands.accepts(sc, slot)) cands.push(sc, slot);
+            if (sc < thr) continue;
+            const slot = b + i;
+            if (!allowed(mask, slot) || !cands.accepts(sc, slot)) continue;
+            cands.push(sc, slot);
+            if (cands.length === cands.k) thr = cands.scores[cands.k - 1]!;
           }
           await slicer.maybeYield();
         }

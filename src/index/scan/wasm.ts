@@ -39,6 +39,13 @@ export function scanRange(a: ScanArena, s: { format: string; stride: number; sca
   const qscale = req.q.qscale;
   const sc = s.scales;
   const mask = req.mask;
+  // Rows below the current k-th score are dropped before any other test (almost all of them).
+  let thr = top.length === top.k ? top.scores[top.k - 1]! : -Infinity;
+  const offer = (score: number, slot: number): void => {
+    if (!allowed(mask, slot) || !top.accepts(score, slot)) return;
+    top.push(score, slot);
+    if (top.length === top.k) thr = top.scores[top.k - 1]!;
+  };
   for (let b = from; b < to; b += KERNEL_BLOCK) {
     const cnt = Math.min(KERNEL_BLOCK, to - b);
     const rows = a.rows + b * rb;
@@ -46,19 +53,16 @@ export function scanRange(a: ScanArena, s: { format: string; stride: number; sca
       a.fns.f32(rows, cnt, s.stride / 4, a.qf32, outOff);
       const out = new Float32Array(buf, outOff, cnt);
       for (let i = 0; i < cnt; i++) {
-        const slot = b + i;
         const score = out[i]!;
-        if (allowed(mask, slot) && top.accepts(score, slot)) top.push(score, slot);
+        if (score >= thr) offer(score, b + i);
       }
     } else {
       if (a.relaxed && a.fns.i8r) a.fns.i8r(rows, cnt, rb, chunks, a.qd, outOff);
       else a.fns.i8(rows, cnt, rb, chunks, a.q16, outOff);
       const out = new Int32Array(buf, outOff, cnt);
       for (let i = 0; i < cnt; i++) {
-        const slot = b + i;
-        if (!allowed(mask, slot)) continue;
-        const score = int8Score(out[i]!, qscale, sc[slot]!);
-        if (top.accepts(score, slot)) top.push(score, slot);
+        const score = int8Score(out[i]!, qscale, sc[b + i]!);
+        if (score >= thr) offer(score, b + i);
       }
     }
   }

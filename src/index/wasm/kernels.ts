@@ -22,10 +22,15 @@ import {
 // f32(rows, n, stride4, q, out)
 function f32Body(): number[] {
   const [rows, n, s4, q, out] = [0, 1, 2, 3, 4];
-  const [i, w, pw, qp, rb, a0, a1, a2, a3, qv, n4] = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+  const [i, w, pw, qp, rb, n4, w2, r2, r3] = [5, 6, 7, 8, 9, 10, 11, 12, 13];
+  const [a0, a1, a2, a3, qv] = [14, 15, 16, 17, 18];
+  const accs4 = [a0, a1, a2, a3];
   const hsum = (a: number): number[] => [...get(a), ...f32x4.lane(0), ...get(a), ...f32x4.lane(1), op.f32add, ...get(a), ...f32x4.lane(2), ...get(a), ...f32x4.lane(3), op.f32add, op.f32add];
-  const mac = (a: number, k: number): number[] => [
-    ...get(a), ...get(pw), ...(k ? [...get(rb), ...i32c(k), op.mul, op.add] : []), ...v128load(), ...get(qv), ...f32x4.mul, ...f32x4.add, ...set(a),
+  const rowOff = [[], [...get(rb), op.add], [...get(r2), op.add], [...get(r3), op.add]];
+  // acc_k += row_k[w] * q[w] for vec4 `off` (bytes) past the cursors.
+  const mac = (accs: number[], off: number): number[] => [
+    ...get(qp), ...v128load(off), ...set(qv),
+    ...accs.flatMap((a, k) => [...get(a), ...get(pw), ...rowOff[k]!, ...v128load(off), ...get(qv), ...f32x4.mul, ...f32x4.add, ...set(a)]),
   ];
   const store = (a: number, k: number): number[] => [...get(out), ...get(i), ...i32c(2), op.shl, op.add, ...hsum(a), ...f32store(k * 4)];
   const inner = (accs: number[]): number[] => [
@@ -33,35 +38,50 @@ function f32Body(): number[] {
     ...get(rows), ...get(i), ...get(rb), op.mul, op.add, ...set(pw),
     ...get(q), ...set(qp),
     ...i32c(0), ...set(w),
-    ...forLoop(w, s4, [...get(qp), ...v128load(), ...set(qv), ...accs.flatMap((a, k) => mac(a, k))], [...addTo(pw, i32c(16)), ...addTo(qp, i32c(16))]),
+    // Two vec4 per step (in order: the per-lane sums stay sequential), then the odd one.
+    ...forLoop(w, w2, [...mac(accs, 0), ...mac(accs, 16)], [...addTo(pw, i32c(32)), ...addTo(qp, i32c(32)), ...addTo(w, i32c(1))]),
+    ...forLoop(w, s4, mac(accs, 0), [...addTo(pw, i32c(16)), ...addTo(qp, i32c(16))]),
   ];
   const code = [
     ...get(s4), ...i32c(4), op.shl, ...set(rb),
+    ...get(rb), ...i32c(1), op.shl, ...set(r2),
+    ...get(r2), ...get(rb), op.add, ...set(r3),
+    ...get(s4), ...i32c(-2), op.and, ...set(w2),
     ...get(n), ...i32c(-4), op.and, ...set(n4),
     ...i32c(0), ...set(i),
     // Four rows at a time; the loop's own step adds 1, three more here.
-    ...forLoop(i, n4, [...inner([a0, a1, a2, a3]), ...[a0, a1, a2, a3].flatMap((a, k) => store(a, k))], addTo(i, i32c(3))),
+    ...forLoop(i, n4, [...inner(accs4), ...accs4.flatMap((a, k) => store(a, k))], addTo(i, i32c(3))),
     ...forLoop(i, n, [...inner([a0]), ...store(a0, 0)]),
   ];
-  return func([[5, I32], [5, V128], [1, I32]], code);
+  return func([[9, I32], [5, V128]], code);
+}
+
+/** Chunk loop of the int8 kernels: `step(off)` for the chunk `off` chunks past the cursors, four per iteration. */
+function chunkLoops(c: number, c4: number, chunks: number, pw: number, qp: number, qBytes: number, step: (off: number) => number[]): number[] {
+  return [
+    ...i32c(0), ...set(c),
+    ...forLoop(c, c4, [0, 1, 2, 3].flatMap(step), [...addTo(pw, i32c(64)), ...addTo(qp, i32c(4 * qBytes)), ...addTo(c, i32c(3))]),
+    ...forLoop(c, chunks, step(0), [...addTo(pw, i32c(16)), ...addTo(qp, i32c(qBytes))]),
+  ];
 }
 
 // i8(rows, n, rowBytes, chunks, q16, out): q16 holds 16 int16 per 16-byte chunk.
 function i8Body(): number[] {
   const [rows, n, rb, chunks, q, out] = [0, 1, 2, 3, 4, 5];
-  const [i, c, pw, qp, acc, a] = [6, 7, 8, 9, 10, 11];
+  const [i, c, pw, qp, c4, acc, a] = [6, 7, 8, 9, 10, 11, 12];
+  const step = (k: number): number[] => [
+    ...get(pw), ...v128load(16 * k), ...set(a),
+    ...get(acc), ...get(a), ...i16x8.extLowI8, ...get(qp), ...v128load(32 * k), ...i32x4.dotI16, ...i32x4.add,
+    ...get(a), ...i16x8.extHighI8, ...get(qp), ...v128load(32 * k + 16), ...i32x4.dotI16, ...i32x4.add, ...set(acc),
+  ];
   const code = [
+    ...get(chunks), ...i32c(-4), op.and, ...set(c4),
     ...i32c(0), ...set(i),
     ...get(rows), ...set(pw),
     ...forLoop(i, n, [
       ...v128zero(), ...set(acc),
       ...get(q), ...set(qp),
-      ...i32c(0), ...set(c),
-      ...forLoop(c, chunks, [
-        ...get(pw), ...v128load(), ...set(a),
-        ...get(acc), ...get(a), ...i16x8.extLowI8, ...get(qp), ...v128load(), ...i32x4.dotI16, ...i32x4.add,
-        ...get(a), ...i16x8.extHighI8, ...get(qp), ...v128load(16), ...i32x4.dotI16, ...i32x4.add, ...set(acc),
-      ], [...addTo(pw, i32c(16)), ...addTo(qp, i32c(32))]),
+      ...chunkLoops(c, c4, chunks, pw, qp, 32, step),
       ...get(out), ...get(i), ...i32c(2), op.shl, op.add,
       ...get(acc), ...i32x4.lane(0), ...get(acc), ...i32x4.lane(1), op.add, ...get(acc), ...i32x4.lane(2), op.add, ...get(acc), ...i32x4.lane(3), op.add,
       ...i32store(),
@@ -69,34 +89,35 @@ function i8Body(): number[] {
       ...get(rows), ...get(i), ...i32c(1), op.add, ...get(rb), op.mul, op.add, ...set(pw),
     ]),
   ];
-  return func([[4, I32], [2, V128]], code);
+  return func([[5, I32], [2, V128]], code);
 }
 
 // i8r(rows, n, rowBytes, chunks, qd, out): qd holds per chunk 16 hi digits, 16 lo digits, 16 mask bytes.
 function i8RelaxedBody(): number[] {
   const [rows, n, rb, chunks, q, out] = [0, 1, 2, 3, 4, 5];
-  const [i, c, pw, qp, ah, al, am, a] = [6, 7, 8, 9, 10, 11, 12, 13];
+  const [i, c, pw, qp, c4, ah, al, am, a] = [6, 7, 8, 9, 10, 11, 12, 13, 14];
   const hsum = (v: number): number[] => [...get(v), ...i32x4.lane(0), ...get(v), ...i32x4.lane(1), op.add, ...get(v), ...i32x4.lane(2), op.add, ...get(v), ...i32x4.lane(3), op.add];
+  const step = (k: number): number[] => [
+    ...get(pw), ...v128load(16 * k), ...set(a),
+    ...get(a), ...get(qp), ...v128load(48 * k), ...get(ah), ...relaxedDotAdd, ...set(ah),
+    ...get(a), ...get(qp), ...v128load(48 * k + 16), ...get(al), ...relaxedDotAdd, ...set(al),
+    ...get(a), ...get(qp), ...v128load(48 * k + 32), ...get(am), ...relaxedDotAdd, ...set(am),
+  ];
   const code = [
+    ...get(chunks), ...i32c(-4), op.and, ...set(c4),
     ...i32c(0), ...set(i),
     ...get(rows), ...set(pw),
     ...forLoop(i, n, [
       ...v128zero(), ...set(ah), ...v128zero(), ...set(al), ...v128zero(), ...set(am),
       ...get(q), ...set(qp),
-      ...i32c(0), ...set(c),
-      ...forLoop(c, chunks, [
-        ...get(pw), ...v128load(), ...set(a),
-        ...get(a), ...get(qp), ...v128load(), ...get(ah), ...relaxedDotAdd, ...set(ah),
-        ...get(a), ...get(qp), ...v128load(16), ...get(al), ...relaxedDotAdd, ...set(al),
-        ...get(a), ...get(qp), ...v128load(32), ...get(am), ...relaxedDotAdd, ...set(am),
-      ], [...addTo(pw, i32c(16)), ...addTo(qp, i32c(48))]),
+      ...chunkLoops(c, c4, chunks, pw, qp, 48, step),
       ...get(out), ...get(i), ...i32c(2), op.shl, op.add,
       ...hsum(ah), ...i32c(7), op.shl, ...hsum(al), op.add, ...hsum(am), ...i32c(13), op.shl, op.sub,
       ...i32store(),
       ...get(rows), ...get(i), ...i32c(1), op.add, ...get(rb), op.mul, op.add, ...set(pw),
     ]),
   ];
-  return func([[4, I32], [4, V128]], code);
+  return func([[5, I32], [4, V128]], code);
 }
 
 // popcnt(rows, n, words, qb, out)
