@@ -50,7 +50,7 @@ export interface CreateIndexOptions {
    */
   kernels?: ScanKernels;
   /**
-   * Threads an exact float32/int8 scan is split over (index workers scanning shared memory). Default:
+   * Threads a first-stage scan (float32, int8, binary) is split over (index workers scanning shared memory). Default:
    * `navigator.hardwareConcurrency` (at most 8) on a cross-origin-isolated page, else 1; 1 = this thread only.
    */
   threads?: number;

@@ -77,7 +77,7 @@ export class VectorIndex<M extends Json = Json> {
     this.storage = storage;
     this.device = device;
     const hc = (globalThis.navigator as Navigator | undefined)?.hardwareConcurrency ?? 1;
-    const threads = threadsAvailable() && storage !== 'binary' ? Math.min(8, options.threads ?? hc) : 1;
+    const threads = threadsAvailable() ? Math.min(8, options.threads ?? hc) : 1;
     this.threaded = threads > 1 ? new ThreadedScanner(threads) : null;
     this.store = new VectorStore(options.dims, storage, options.kernels ?? 'auto', threads > 1);
     this.gpu = new GpuBackend(this.store, device, options.gpuDevice, options.gpuShardBytes);
@@ -277,7 +277,7 @@ export class VectorIndex<M extends Json = Json> {
 
   private async pickScanner(o: SearchOptions<M>): Promise<Scanner> {
     const s = this.store;
-    if (this.storage === 'binary') return binaryScanner({ prefilter: o.prefilter === 'hamming' ? 'hamming' : 'asymmetric' });
+    if (this.storage === 'binary') return binaryScanner({ prefilter: o.prefilter === 'hamming' ? 'hamming' : 'asymmetric' }, this.threaded);
     if (this.pickBackend(o.device ?? 'auto') === 'gpu') {
       if (await this.gpu.acquire()) return this.gpu;
       if ((o.device ?? this.device) === 'gpu') throw new IndexError('index_gpu_unavailable', 'WebGPU is not available here');

@@ -55,7 +55,7 @@ test('the scan split over index workers (shared memory) equals the one-thread sc
     for (const i of [3, 35001, 70000]) vs[i] = vs[1]!;
     const qs = [vs[1]!, ...Array.from({ length: 3 }, () => Float32Array.from({ length: d }, rnd))];
     const out: { storage: string; isolated: boolean; threads: number[]; same: boolean }[] = [];
-    for (const storage of ['int8', 'float32'] as const) {
+    for (const storage of ['int8', 'float32', 'binary'] as const) {
       const results: string[] = [];
       const threads: number[] = [];
       for (const opts of [{}, { threads: 1 }, { threads: 1, kernels: 'js' }]) {
@@ -63,7 +63,7 @@ test('the scan split over index workers (shared memory) equals the one-thread sc
         await idx.add(vs.map((vector: Float32Array, i: number) => ({ id: `v${i}`, vector, metadata: { odd: i % 2 === 1 } })));
         threads.push(idx.searchThreads);
         const got = [];
-        for (const q of qs) for (const o of [{ k: 10 }, { k: 7, rescore: false }, { k: 5, filter: { odd: true } }]) got.push(await idx.search(q, o));
+        for (const q of qs) for (const o of [{ k: 10 }, { k: 7, rescore: false }, { k: 5, filter: { odd: true } }, { k: 6, rescore: false, prefilter: 'hamming' }]) got.push(await idx.search(q, o));
         results.push(JSON.stringify(got));
         await idx.dispose();
       }

@@ -45,7 +45,7 @@ describe('index: WASM kernels equal the JS reference', () => {
 
   it('binary: popcount and table kernels give the JS numbers (first stage and rescored)', async () => {
     for (const dims of [7, 32, 40, 256]) {
-      const vs = vecs(3000, dims, 7 + dims);
+      const vs = vecs(3001, dims, 7 + dims);
       const idx = await createIndex({ dims, storage: 'binary', device: 'cpu' });
       await idx.add(items(vs));
       for (const q of vecs(3, dims, 8 + dims)) {

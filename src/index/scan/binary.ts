@@ -4,6 +4,7 @@ import { KERNEL_BLOCK } from '../wasm/arena';
 import { kernelModule } from '../wasm/host';
 import { TimeSlicer } from '../yield';
 import type { VectorStore } from '../store';
+import type { ThreadedScanner } from './threads';
 import { allowed, type ScanRequest, type Scanner } from './types';
 
 const BLOCK = 16384;
@@ -39,7 +40,7 @@ function buildLut(s: VectorStore, q: Float32Array): { lut: Float64Array; qsum: n
  * k × oversample and rescores them with the int8 copies). In the arena with the WASM popcount / table
  * kernels where there is one, else in JS; both sum in the same order, so the numbers are identical.
  */
-export function binaryScanner(o: BinaryScanOptions): Scanner {
+export function binaryScanner(o: BinaryScanOptions, threaded: ThreadedScanner | null = null): Scanner {
   return {
     kind: 'binary',
     async scan(s: VectorStore, { q, k, mask }: ScanRequest): Promise<TopK> {
@@ -55,6 +56,14 @@ export function binaryScanner(o: BinaryScanOptions): Scanner {
       if (a) {
         if (hamming) new Uint32Array(a.buffer, a.qb, W).set(qb);
         else new Float64Array(a.buffer, a.table, lut.length).set(lut);
+        if (threaded?.usable(s)) {
+          const req = { q, k, mask };
+          try {
+            return await threaded.run(s, req, { hamming, qsum });
+          } catch {
+            /* a worker failed: this thread scans below */
+          }
+        }
         for (let b = 0; b < s.size; b += KERNEL_BLOCK) {
           const cnt = Math.min(KERNEL_BLOCK, s.size - b);
           const rows = a.rows + b * a.rowBytes;

@@ -90,7 +90,7 @@ const keyOf = (a: ScanArena): number => {
 };
 
 /**
- * The float32 / int8 scan split over index workers: rows stay in the index's shared WebAssembly
+ * The first-stage scan (float32, int8, binary) split over index workers: rows stay in the index's shared WebAssembly
  * memory and each worker scans a contiguous share in place and returns its best k; the merge keeps
  * the same total order, so the result is the one-thread result. The page thread only posts and merges.
  */
@@ -111,7 +111,16 @@ export class ThreadedScanner implements Scanner {
     return Boolean(s.arena?.shared && s.size >= THREADED_MIN_ROWS && this.pool());
   }
 
-  async scan(s: VectorStore, req: ScanRequest): Promise<TopK> {
+  scan(s: VectorStore, req: ScanRequest): Promise<TopK> {
+    writeQuery(s.arena!, req, s.stride);
+    return this.run(s, req, {});
+  }
+
+  /**
+   * Posts the shares and merges. The query forms (and for binary the code or table) must already be
+   * in the arena's scratch; `extra` carries what the workers' score expression needs besides.
+   */
+  async run(s: VectorStore, req: ScanRequest, extra: { hamming?: boolean; qsum?: number }): Promise<TopK> {
     const a = s.arena!;
     const pool = this.pool()!;
     const key = keyOf(a);
@@ -122,10 +131,9 @@ export class ThreadedScanner implements Scanner {
       for (const w of pool.workers) w.postMessage({ t: 'attach', key, module: c.module, memory: a.memory });
       this.attached = { key, pool };
     }
-    writeQuery(a, req, s.stride);
     const layout = {
-      rows: a.rows, rowBytes: a.rowBytes, stride: s.stride, chunks: Math.ceil(s.stride / 16),
-      qf32: a.qf32, q16: a.q16, qd: a.qd, block: KERNEL_BLOCK, relaxed: a.relaxed && s.format === 'int8',
+      rows: a.rows, rowBytes: a.rowBytes, stride: s.stride, chunks: Math.ceil(s.stride / 16), words: s.words,
+      qf32: a.qf32, q16: a.q16, qd: a.qd, qb: a.qb, table: a.table, block: KERNEL_BLOCK, relaxed: a.relaxed && s.format === 'int8',
     };
     const share = Math.ceil(s.size / n);
     const replies = await Promise.all(
@@ -133,6 +141,7 @@ export class ThreadedScanner implements Scanner {
         pool.request(w, {
           t: 'scan', key, fmt: s.format, from: t * share, to: Math.min(s.size, (t + 1) * share), k: req.k,
           qscale: req.q.qscale, scales: s.format === 'int8' ? s.scales : null, mask: req.mask, layout: { ...layout, out: a.outOf(t + 1) },
+          dims: s.dims, hamming: Boolean(extra.hamming), qsum: extra.qsum ?? 0,
         }),
       ),
     );

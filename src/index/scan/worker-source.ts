@@ -3,7 +3,8 @@
  * bundler has nothing to resolve. It instantiates the (already compiled) kernel module over an
  * index's shared memory and scans the rows it is given, keeping its own best k under the index's
  * total order (higher score, then lower slot), with exactly the arithmetic of scan/wasm.ts:
- * float32 scores as the kernel wrote them, int8 as Math.fround(dot * qscale * rowScale).
+ * float32 scores as the kernel wrote them, int8 as Math.fround(dot * qscale * rowScale), binary as
+ * 1 − 2·distance/dims (Hamming) or 2·Σ − Σq (asymmetric table), the expressions of scan/binary.ts.
  */
 export const WORKER_SOURCE = `
 'use strict';
@@ -41,7 +42,16 @@ onmessage = (e) => {
       const cnt = Math.min(L.block, m.to - b);
       const rows = L.rows + b * L.rowBytes;
       const buf = a.memory.buffer;
-      if (m.fmt === 'float32') {
+      if (m.fmt === 'binary') {
+        if (m.hamming) a.fns.popcnt(rows, cnt, L.words, L.qb, L.out);
+        else a.fns.lut(rows, cnt, L.words, L.table, L.out);
+        const out = m.hamming ? new Int32Array(buf, L.out, cnt) : new Float64Array(buf, L.out, cnt);
+        for (let i = 0; i < cnt; i++) {
+          const slot = b + i;
+          if (mask && !(mask[slot >>> 5] & (1 << (slot & 31)))) continue;
+          push(top, m.hamming ? 1 - (2 * out[i]) / m.dims : 2 * out[i] - m.qsum, slot);
+        }
+      } else if (m.fmt === 'float32') {
         a.fns.f32(rows, cnt, L.stride / 4, L.qf32, L.out);
         const out = new Float32Array(buf, L.out, cnt);
         for (let i = 0; i < cnt; i++) {

@@ -141,27 +141,37 @@ function popcntBody(): number[] {
 }
 
 // lut(rows, n, words, table, out): table = 4·words tables of 256 f64; out: one f64 per row.
+// Two rows at a time: two independent f64 add chains (each row's sum keeps the JS order).
 function lutBody(): number[] {
   const [rows, n, words, table, out] = [0, 1, 2, 3, 4];
-  const [i, w, pw, tp, x, acc] = [5, 6, 7, 8, 9, 10];
+  const [i, w, pw, tp, x, rb, n2] = [5, 6, 7, 8, 9, 10, 11];
+  const [acc0, acc1] = [12, 13];
   const byte = (shift: number): number[] => [...get(x), ...(shift ? [...i32c(shift), op.shrU] : []), ...(shift < 24 ? [...i32c(255), op.and] : []), ...i32c(3), op.shl, ...get(tp), op.add];
-  const code = [
-    ...i32c(0), ...set(i),
-    ...get(rows), ...set(pw),
-    ...forLoop(i, n, [
-      0x44, 0, 0, 0, 0, 0, 0, 0, 0, ...set(acc),
-      ...get(table), ...set(tp),
-      ...i32c(0), ...set(w),
-      ...forLoop(w, words, [
-        ...get(pw), ...i32load(), ...set(x),
-        ...get(acc),
-        ...byte(0), ...f64load(0), ...byte(8), ...f64load(2048), op.f64add, ...byte(16), ...f64load(4096), op.f64add, ...byte(24), ...f64load(6144), op.f64add,
-        op.f64add, ...set(acc),
-      ], [...addTo(pw, i32c(4)), ...addTo(tp, i32c(8192))]),
-      ...get(out), ...get(i), ...i32c(3), op.shl, op.add, ...get(acc), ...f64store(),
-    ]),
+  const word = (acc: number, second: boolean): number[] => [
+    ...get(pw), ...(second ? [...get(rb), op.add] : []), ...i32load(), ...set(x),
+    ...get(acc),
+    ...byte(0), ...f64load(0), ...byte(8), ...f64load(2048), op.f64add, ...byte(16), ...f64load(4096), op.f64add, ...byte(24), ...f64load(6144), op.f64add,
+    op.f64add, ...set(acc),
   ];
-  return func([[5, I32], [1, F64]], code);
+  const store = (acc: number, k: number): number[] => [...get(out), ...get(i), ...i32c(3), op.shl, op.add, ...get(acc), ...f64store(8 * k)];
+  const rowsOf = (two: boolean): number[] => [
+    0x44, 0, 0, 0, 0, 0, 0, 0, 0, ...set(acc0),
+    0x44, 0, 0, 0, 0, 0, 0, 0, 0, ...set(acc1),
+    ...get(rows), ...get(i), ...get(rb), op.mul, op.add, ...set(pw),
+    ...get(table), ...set(tp),
+    ...i32c(0), ...set(w),
+    ...forLoop(w, words, [...word(acc0, false), ...(two ? word(acc1, true) : [])], [...addTo(pw, i32c(4)), ...addTo(tp, i32c(8192))]),
+    ...store(acc0, 0),
+    ...(two ? store(acc1, 1) : []),
+  ];
+  const code = [
+    ...get(words), ...i32c(2), op.shl, ...set(rb),
+    ...get(n), ...i32c(-2), op.and, ...set(n2),
+    ...i32c(0), ...set(i),
+    ...forLoop(i, n2, rowsOf(true), addTo(i, i32c(1))),
+    ...forLoop(i, n, rowsOf(false)),
+  ];
+  return func([[7, I32], [2, F64]], code);
 }
 
 export type KernelName = 'f32' | 'i8' | 'i8r' | 'popcnt' | 'lut';
