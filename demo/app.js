@@ -278,7 +278,7 @@ async function openIndex(dims) {
   try {
     return await omni.createIndex({ dims, persist: { name } });
   } catch (err) {
-    if (err?.code !== 'index/persist-mismatch') {
+    if (err?.code !== 'index_persist_mismatch') {
       // No IndexedDB (private mode, blocked storage): keep working in memory, without persistence.
       console.warn('persistent index unavailable, using memory', err);
       showError({ name: err?.name ?? 'Error', code: err?.code, message: `${err?.message ?? err} — the library will not survive a reload.` });

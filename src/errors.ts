@@ -53,7 +53,14 @@ export type IndexCode =
   | 'index_import_mismatch'
   | 'index_too_large';
 
-export type RecommendCode = 'recommend_empty_history' | 'recommend_not_trained';
+/** Codes of the recommendation helpers (src/recommend). */
+export type RecommendCode =
+  | 'recommend_empty_history'
+  | 'recommend_not_trained'
+  | 'recommend_unknown_id'
+  | 'recommend_invalid_vector'
+  | 'recommend_dims_mismatch'
+  | 'recommend_invalid_options';
 
 export class OmniEmbedError extends Error {
   readonly code: ErrorCode;

@@ -1,9 +1,11 @@
 // Vector index benchmark (not part of npm test):
-//   node scripts/build.mjs && node bench/index/run.mjs [--sizes 100000,1000000] [--runs 7] [--gpu-runs 3] [--gpu-budget-s 240]
-// Times exact top-10 over N vectors of 256 dims (float32 and int8 storage, CPU and WebGPU paths) in
-// headless Chromium, against a baseline: copying the same number of bytes the search scans, in the
-// same page (TypedArray.set). ratio = search time / copy time. Writes bench/index/results.json and the
-// table between <!-- index:start --> and <!-- index:end --> in docs/benchmarks.md.
+//   node scripts/build.mjs && node bench/index/run.mjs [--sizes 1000000] [--storages float32,int8,binary] [--runs 9] [--no-idb] [--js]
+// Exact top-10 over N × 256 in headless Chromium on the (cross-origin-isolated) test server. For each
+// storage, in ONE page and interleaved round by round: the index as an app gets it (index workers on
+// every core), the same rows imported into a one-thread index, and (int8) a one-thread plain-SIMD index.
+// Baseline: a single-thread copy (TypedArray.set) of the bytes the scan reads, timed in the same rounds.
+// ratio = search / copy. Also: add (build) time, and 1M int8 committed to / restored from IndexedDB.
+// Writes bench/index/results.json and the table between <!-- index:start --> / <!-- index:end --> in docs/benchmarks.md.
 import { chromium } from 'playwright-core';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,11 +18,11 @@ const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : def;
 };
-const SIZES = arg('sizes', '100000,1000000').split(',').map(Number);
-const STORAGES = arg('storages', 'float32,int8').split(',');
-const RUNS = Number(arg('runs', '7'));
-const GPU_RUNS = Number(arg('gpu-runs', '3'));
-const GPU_BUDGET_S = Number(arg('gpu-budget-s', '240'));
+const SIZES = arg('sizes', '1000000').split(',').map(Number);
+const STORAGES = arg('storages', 'float32,int8,binary').split(',');
+const RUNS = Number(arg('runs', '9'));
+const IDB = !process.argv.includes('--no-idb');
+const JS = process.argv.includes('--js');
 const DIMS = 256;
 const K = 10;
 
@@ -29,40 +31,45 @@ if (!existsSync(resolve(root, 'dist/browser/index.js'))) {
   process.exit(1);
 }
 
-const server = await startServer();
+const server = await startServer({ quiet: true });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--no-first-run', '--js-flags=--max-old-space-size=8192'],
+  args: ['--no-sandbox', '--disable-background-networking', '--no-first-run', '--js-flags=--max-old-space-size=8192'],
 });
 const page = await browser.newPage();
 page.on('console', (m) => m.type() === 'error' && console.error('page:', m.text()));
 page.on('pageerror', (e) => console.error('page error:', e));
 await page.goto(`${server.origin}/tests/pages/blank.html`);
+const pageInfo = await page.evaluate(() => ({ isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency }));
 
 const stats = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   if (!s.length) return null;
   const med = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  return { median: med, min: s[0], max: s[s.length - 1], runs: s.length, all: xs };
+  return { median: med, min: s[0], max: s[s.length - 1], runs: s.length };
 };
 
 const results = [];
-let gpuInfo = null;
 for (const n of SIZES) {
   for (const storage of STORAGES) {
     console.log(`building ${n} × ${DIMS} ${storage} ...`);
     const built = await page.evaluate(
-      async ({ n, storage, DIMS }) => {
+      async ({ n, storage, DIMS, JS }) => {
         const m = await import('/dist/browser/index.js');
-        if (window.__idx) await window.__idx.dispose();
-        window.__idx = null;
-        const idx = await m.createIndex({ dims: DIMS, storage, device: 'auto', capacity: n });
+        for (const x of Object.values(window.__v ?? {})) await x.dispose();
+        window.__v = {};
+        const idx = await m.createIndex({ dims: DIMS, storage, device: 'cpu', capacity: n });
+        // The same rows, one thread (and for int8 also plain SIMD), added from the same items.
+        const others = {};
+        if (storage !== 'binary') others.one = await m.createIndex({ dims: DIMS, storage, device: 'cpu', capacity: n, threads: 1 });
+        if (storage === 'int8') others.plain = await m.createIndex({ dims: DIMS, storage, device: 'cpu', capacity: n, threads: 1, kernels: 'simd' });
+        if (JS) others.js = await m.createIndex({ dims: DIMS, storage, device: 'cpu', capacity: n, threads: 1, kernels: 'js' });
         let s = 0x9e3779b9 ^ n;
         const rnd = () => {
           s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
           return ((s >>> 0) / 4294967296) - 0.5;
         };
-        const t0 = performance.now();
+        let addMs = 0;
         const CH = 20000;
         for (let b = 0; b < n; b += CH) {
           const items = [];
@@ -71,79 +78,123 @@ for (const n of SIZES) {
             for (let j = 0; j < DIMS; j++) v[j] = rnd();
             items.push({ id: `v${i}`, vector: v });
           }
+          const t0 = performance.now();
           await idx.add(items);
+          addMs += performance.now() - t0;
+          for (const o of Object.values(others)) await o.add(items);
         }
-        window.__idx = idx;
+        window.__v.app = idx;
+        Object.assign(window.__v, others);
         window.__queries = Array.from({ length: 16 }, () => Float32Array.from({ length: DIMS }, rnd));
-        // Bytes one search scans: float32 rows, or the int8 plane + one f32 scale per row.
-        window.__scanBytes = storage === 'float32' ? n * DIMS * 4 : n * DIMS + n * 4;
-        return { addMs: performance.now() - t0, count: idx.count };
+        const words = Math.ceil(DIMS / 32);
+        // Bytes one first-stage scan reads: float32 rows; int8 rows + one f32 scale; binary sign bits.
+        window.__scanBytes = storage === 'float32' ? n * DIMS * 4 : storage === 'int8' ? n * DIMS + n * 4 : n * words * 4;
+        window.__int8Bytes = n * DIMS + n * 4;
+        const info = {};
+        for (const [k, x] of Object.entries(window.__v)) info[k] = { threads: x.searchThreads, kernel: x.cpuKernel };
+        return { addMs, count: idx.count, variants: info };
       },
-      { n, storage, DIMS },
+      { n, storage, DIMS, JS },
     );
-    console.log(`  added in ${(built.addMs / 1000).toFixed(1)} s`);
-
-    const copy = await page.evaluate(async ({ RUNS }) => {
-      const bytes = window.__scanBytes;
-      const src = new Uint8Array(bytes);
-      for (let i = 0; i < bytes; i += 4096) src[i] = i & 255;
-      const dst = new Uint8Array(bytes);
-      dst.set(src); // warm: page in both buffers
-      const t = [];
-      for (let r = 0; r < RUNS; r++) {
-        const t0 = performance.now();
-        dst.set(src);
-        t.push(performance.now() - t0);
-      }
-      return { bytes, t };
-    }, { RUNS });
-
-    const row = { n, dims: DIMS, k: K, storage, bytesScanned: copy.bytes, addMs: built.addMs, copy: stats(copy.t), cpu: null, gpu: null };
-    for (const device of ['cpu', 'gpu']) {
-      console.log(`  ${device} search ...`);
-      const runs = device === 'gpu' ? GPU_RUNS : RUNS;
-      const res = await page.evaluate(
-        async ({ device, runs, K, budgetMs }) => {
-          const idx = window.__idx;
-          const qs = window.__queries;
-          try {
-            // Warm-up (for the GPU: pipeline compile + uploading every row): not counted.
-            const w0 = performance.now();
-            const warm = await idx.search(qs[0], { k: K, device });
-            const warmMs = performance.now() - w0;
-            const t = [];
-            let ids = warm.map((r) => r.id);
-            const start = performance.now();
-            for (let r = 0; r < runs; r++) {
-              if (r > 0 && performance.now() - start > budgetMs) break;
-              const t0 = performance.now();
-              const out = await idx.search(qs[1 + (r % 15)], { k: K, device });
-              t.push(performance.now() - t0);
-              if (r === 0) ids = out.map((x) => x.id);
-            }
-            return { warmMs, t, ids, info: idx.gpuInfo };
-          } catch (e) {
-            return { error: String(e) };
+    console.log(`  added in ${(built.addMs / 1000).toFixed(1)} s; variants ${JSON.stringify(built.variants)}`);
+    const res = await page.evaluate(
+      async ({ RUNS, K }) => {
+        const copy = (bytes) => {
+          const src = new Uint8Array(bytes);
+          for (let i = 0; i < bytes; i += 4096) src[i] = i & 255;
+          const dst = new Uint8Array(bytes);
+          dst.set(src); // page in both buffers
+          return () => {
+            const t0 = performance.now();
+            dst.set(src);
+            return performance.now() - t0;
+          };
+        };
+        const copyScan = copy(window.__scanBytes);
+        const copyInt8 = window.__int8Bytes !== window.__scanBytes ? copy(window.__int8Bytes) : null;
+        const qs = window.__queries;
+        const t = { copy: [], copyInt8: [] };
+        const ids = {};
+        for (const [k, x] of Object.entries(window.__v)) {
+          t[k] = [];
+          ids[k] = (await x.search(qs[0], { k: K })).map((r) => r.id); // warm-up, not counted
+        }
+        let sameIds = true;
+        for (let r = 0; r < RUNS; r++) {
+          t.copy.push(copyScan());
+          if (copyInt8) t.copyInt8.push(copyInt8());
+          let first = null;
+          for (const [k, x] of Object.entries(window.__v)) {
+            if (k === 'js' && r >= 2) continue;
+            const t0 = performance.now();
+            const out = await x.search(qs[1 + (r % 15)], { k: K });
+            t[k].push(performance.now() - t0);
+            const got = JSON.stringify(out);
+            if (first === null) first = got;
+            else if (got !== first) sameIds = false;
           }
-        },
-        { device, runs, K, budgetMs: device === 'gpu' ? GPU_BUDGET_S * 1000 : 600_000 },
-      );
-      if (res.error) {
-        console.log(`    failed: ${res.error}`);
-        row[device] = { error: res.error };
-        continue;
-      }
-      if (device === 'gpu' && res.info) gpuInfo = res.info;
-      row[device] = { warmupMs: res.warmMs, ...stats(res.t), ids: res.ids };
-      const st = row[device];
-      console.log(`    median ${st.median?.toFixed(1)} ms over ${st.runs} runs (warm-up ${res.warmMs.toFixed(0)} ms)`);
+        }
+        return { t, sameIds };
+      },
+      { RUNS, K },
+    );
+    const row = { n, dims: DIMS, k: K, storage, addMs: built.addMs, variants: built.variants, bytesScanned: await page.evaluate(() => window.__scanBytes), sameResults: res.sameIds };
+    row.copy = stats(res.t.copy);
+    if (res.t.copyInt8.length) row.copyInt8 = stats(res.t.copyInt8);
+    for (const k of Object.keys(built.variants)) {
+      row[k] = stats(res.t[k]);
+      row[k].ratio = row[k].median / row.copy.median;
+      if (row.copyInt8) row[k].ratioInt8Copy = row[k].median / row.copyInt8.median;
+      console.log(`  ${k}: median ${row[k].median.toFixed(1)} ms (${row[k].min.toFixed(1)}–${row[k].max.toFixed(1)}), ratio ${row[k].ratio.toFixed(2)}`);
     }
-    if (row.cpu?.ids && row.gpu?.ids) row.sameIds = JSON.stringify(row.cpu.ids) === JSON.stringify(row.gpu.ids);
-    for (const d of ['cpu', 'gpu']) if (row[d]?.median) row[d].ratio = row[d].median / row.copy.median;
+    console.log(`  copy: ${row.copy.median.toFixed(1)} ms; same results across variants: ${res.sameIds}`);
     results.push(row);
   }
 }
-await page.evaluate(async () => window.__idx && (await window.__idx.dispose()));
+
+let idb = null;
+if (IDB) {
+  const n = Math.max(...SIZES);
+  console.log(`IndexedDB: ${n} × ${DIMS} int8 commit + restore ...`);
+  idb = await page.evaluate(
+    async ({ n, DIMS }) => {
+      const m = await import('/dist/browser/index.js');
+      for (const x of Object.values(window.__v ?? {})) await x.dispose();
+      window.__v = {};
+      await m.deletePersistedIndex('bench-1m');
+      const idx = await m.createIndex({ dims: DIMS, storage: 'int8', device: 'cpu', capacity: n, persist: { name: 'bench-1m' } });
+      let s = 7;
+      const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296) - 0.5;
+      for (let b = 0; b < n; b += 20000) {
+        const items = [];
+        for (let i = b; i < Math.min(n, b + 20000); i++) items.push({ id: `v${i}`, vector: Float32Array.from({ length: DIMS }, rnd) });
+        await idx.add(items);
+      }
+      const q = Float32Array.from({ length: DIMS }, rnd);
+      const before = JSON.stringify(await idx.search(q));
+      let commitCalls = 0;
+      const t0 = performance.now();
+      await idx.commit({ onProgress: () => commitCalls++ });
+      const commitMs = performance.now() - t0;
+      await idx.dispose();
+      let loadCalls = 0, lastLoaded = 0;
+      const t1 = performance.now();
+      const back = await m.createIndex({ dims: DIMS, storage: 'int8', device: 'cpu', persist: { name: 'bench-1m', onLoadProgress: (l) => { loadCalls++; lastLoaded = l; } } });
+      const restoreMs = performance.now() - t1;
+      const after = JSON.stringify(await back.search(q));
+      const count = back.count;
+      await back.dispose();
+      const est = await navigator.storage.estimate();
+      await m.deletePersistedIndex('bench-1m');
+      return { n, commitMs, commitCalls, restoreMs, loadCalls, lastLoaded, count, sameResults: before === after, usageMiB: est.usage / 2 ** 20 };
+    },
+    { n, DIMS },
+  );
+  console.log(`  ${JSON.stringify(idb)}`);
+}
+await page.evaluate(async () => {
+  for (const x of Object.values(window.__v ?? {})) await x.dispose();
+});
 
 const env = {
   date: new Date().toISOString(),
@@ -151,33 +202,35 @@ const env = {
   cores: os.cpus().length,
   memGiB: Math.round(os.totalmem() / 2 ** 30),
   platform: `${os.platform()} ${os.release()}`,
-  node: process.version,
-  browser: `Chromium ${browser.version()} (headless, --enable-unsafe-webgpu)`,
-  gpu: gpuInfo,
+  browser: `Chromium ${browser.version()} (headless)`,
+  page: pageInfo,
+  load: os.loadavg(),
 };
 await browser.close();
 await server.close();
-
-writeFileSync(resolve(root, 'bench/index/results.json'), JSON.stringify({ env, dims: DIMS, k: K, results }, null, 2) + '\n');
+writeFileSync(resolve(root, 'bench/index/results.json'), JSON.stringify({ env, dims: DIMS, k: K, results, idb }, null, 2) + '\n');
 
 const fmt = (x) => (x == null ? '—' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const cell = (st) => (!st ? '—' : st.error ? `failed (${st.error.slice(0, 40)})` : `${fmt(st.median)} ms (${fmt(st.min)}–${fmt(st.max)}, ${st.runs} runs)`);
+const cell = (st) => (!st ? '—' : `${fmt(st.median)} ms (${fmt(st.min)}–${fmt(st.max)})`);
 const lines = [];
 lines.push('<!-- index:start -->');
 lines.push('## Vector index: exact top-10 (256 dims)');
 lines.push('');
-lines.push(`Command: \`node scripts/build.mjs && node bench/index/run.mjs\` (results in \`bench/index/results.json\`).`);
-lines.push(`Machine: ${env.cpu}, ${env.cores} cores, ${env.memGiB} GiB, ${env.platform}; ${env.browser}; WebGPU adapter: ${env.gpu ? `${env.gpu.vendor || '?'} / ${env.gpu.architecture || '?'}${env.gpu.description ? ` (${env.gpu.description})` : ''}, fallback adapter: ${env.gpu.isFallbackAdapter}` : 'none'}. ${env.date.slice(0, 10)}.`);
+lines.push('Command: `node scripts/build.mjs && node bench/index/run.mjs` (raw: `bench/index/results.json`).');
+lines.push(`Machine: ${env.cpu}, ${env.cores} cores, ${env.memGiB} GiB, ${env.platform}, shared with other jobs during the run (load average ${env.load.map((x) => x.toFixed(1)).join(' / ')}); ${env.browser}, crossOriginIsolated=${pageInfo.isolated}, hardwareConcurrency ${pageInfo.cores}. ${env.date.slice(0, 16).replace('T', ' ')} UTC.`);
 lines.push('');
-lines.push('Each cell: median (min–max, runs) of one search, after one warm-up search that is not counted (on the GPU the warm-up includes shader compile and uploading every row). Baseline: `Uint8Array.prototype.set` copying as many bytes as the search scans (float32: N·256·4; int8: the int8 plane + scales, N·260), in the same page; **ratio = search / copy** (1.0 would be a search as fast as reading the data once).');
+lines.push(`Each cell: median (min–max) over ${RUNS} searches, one uncounted warm-up first; every variant and the copy are timed in the same rounds, in one page. **copy** = one thread copying (\`Uint8Array.prototype.set\`) the bytes the first stage reads (float32: N·1024; int8: N·260 = rows + scales; binary: N·32 sign bits). **ratio = search ÷ copy**. *app*: the index as created by default (index workers on every core for float32/int8; binary runs on one thread); *1 thread*: the same rows in an index with \`threads: 1\`; *plain SIMD*: \`threads: 1, kernels: 'simd'\` (no relaxed SIMD). int8 includes rescoring 40 candidates with the residual plane, binary rescoring 500 with the int8 copies. All variants returned identical results in every round: see "same".`);
 lines.push('');
-lines.push('| N | storage | bytes scanned | copy | CPU search | CPU ratio | GPU search | GPU ratio | same ids |');
-lines.push('|---|---|---|---|---|---|---|---|---|');
+lines.push('| N | storage | copy | app | app ratio | 1 thread | 1-thread ratio | plain SIMD (1 thread) | same | build (add) |');
+lines.push('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
-  lines.push(`| ${r.n.toLocaleString('en-US')} | ${r.storage} | ${(r.bytesScanned / 2 ** 20).toFixed(0)} MiB | ${cell(r.copy)} | ${cell(r.cpu)} | ${fmt(r.cpu?.ratio)} | ${cell(r.gpu)} | ${fmt(r.gpu?.ratio)} | ${r.sameIds === undefined ? '—' : r.sameIds ? 'yes' : 'NO'} |`);
+  const extra = r.storage === 'binary' && r.copyInt8 ? ` (÷ int8 copy ${fmt(r.copyInt8.median)} ms: ${fmt(r.app.ratioInt8Copy)})` : '';
+  lines.push(`| ${r.n.toLocaleString('en-US')} | ${r.storage} | ${cell(r.copy)} | ${cell(r.app)} | ${fmt(r.app.ratio)}${extra} | ${cell(r.one)} | ${fmt(r.one?.ratio)} | ${cell(r.plain)} | ${r.sameResults ? 'yes' : 'NO'} | ${(r.addMs / 1000).toFixed(1)} s |`);
 }
-lines.push('');
-lines.push('The GPU here is SwiftShader (a CPU emulation of WebGPU, `isFallbackAdapter: true`), so the GPU column measures correctness-grade software rendering, not a real GPU; with `device: "auto"` the index never picks a fallback adapter. The int8 search includes rescoring the best 40 candidates with the residual plane.');
+if (idb) {
+  lines.push('');
+  lines.push(`IndexedDB, ${idb.n.toLocaleString('en-US')} × 256 int8: commit ${(idb.commitMs / 1000).toFixed(1)} s (${idb.commitCalls} progress calls), restore by \`createIndex({ persist })\` ${(idb.restoreMs / 1000).toFixed(1)} s (${idb.loadCalls} \`onLoadProgress\` calls, last at ${idb.lastLoaded.toLocaleString('en-US')} rows); ${idb.count.toLocaleString('en-US')} items back, same search results: ${idb.sameResults ? 'yes' : 'NO'}; origin usage while stored ≈ ${idb.usageMiB.toFixed(0)} MiB.`);
+}
 lines.push('<!-- index:end -->');
 const section = lines.join('\n');
 const docPath = resolve(root, 'docs/benchmarks.md');

@@ -11,6 +11,8 @@ import { SessionError, UnsupportedModalityError } from '../engine/errors';
 import { FeedTypeError } from '../engine/feeds';
 import { ModelTooLargeError } from '../engine/pool-shape';
 import { WorkerCrashedError, WorkerStartError, WorkerUnavailableError } from '../api/errors';
+import { IndexError } from '../index/errors';
+import { RecommendError } from '../recommend/errors';
 import type { WireError } from './index';
 
 type ErrorClass = abstract new (...args: never[]) => OmniEmbedError;
@@ -39,6 +41,8 @@ export const ERROR_CLASSES: Readonly<Record<string, ErrorClass>> = Object.freeze
   QuotaExceededError,
   CacheError,
   ModelSourceError,
+  IndexError,
+  RecommendError,
 });
 
 const STANDARD = new Set(['name', 'message', 'stack', 'cause', 'code']);

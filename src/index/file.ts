@@ -58,7 +58,7 @@ export function planesToRows(planes: Partial<Record<keyof Rows, ArrayBuffer>>): 
 }
 
 export async function readIndexFile(blob: Blob): Promise<{ header: FileHeader; rows: Rows }> {
-  const bad = (why: string): IndexError => new IndexError('index/bad-file', `not a readable omni-embed index file: ${why}`);
+  const bad = (why: string): IndexError => new IndexError('index_bad_file', `not a readable omni-embed index file: ${why}`);
   if (!(blob instanceof Blob)) throw bad('expected a Blob');
   const buf = new Uint8Array(await blob.arrayBuffer());
   if (buf.length < 12 || new TextDecoder().decode(buf.subarray(0, 8)) !== MAGIC) throw bad('wrong magic');

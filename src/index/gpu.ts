@@ -2,6 +2,7 @@ import commonWgsl from './kernels/topk-common.wgsl?raw';
 import f32Wgsl from './kernels/score-f32.wgsl?raw';
 import int8Wgsl from './kernels/score-int8.wgsl?raw';
 import { IndexError } from './errors';
+import { isFallbackAdapter, requestAdapter } from '../platform/webgpu';
 import { CHUNK_SLOTS, type DirtyTracker, type VectorStore } from './store';
 
 /** Vectors per workgroup (WG 256 × PER 8 in topk-common.wgsl). */
@@ -25,14 +26,7 @@ export interface GpuInfo {
 
 /** Acquires a WebGPU device with the adapter's largest buffer limits (null when there is none). */
 export async function acquireGpu(): Promise<{ device: GPUDevice; info: GpuInfo } | null> {
-  const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
-  if (!gpu) return null;
-  let adapter: GPUAdapter | null = null;
-  try {
-    adapter = await gpu.requestAdapter();
-  } catch {
-    return null;
-  }
+  const adapter = await requestAdapter();
   if (!adapter) return null;
   const device = await adapter.requestDevice({
     requiredLimits: {
@@ -45,7 +39,7 @@ export async function acquireGpu(): Promise<{ device: GPUDevice; info: GpuInfo }
     vendor: ai?.vendor ?? '',
     architecture: ai?.architecture ?? '',
     description: ai?.description ?? '',
-    isFallbackAdapter: Boolean((ai as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter),
+    isFallbackAdapter: isFallbackAdapter(adapter),
   };
   return { device, info };
 }
@@ -77,7 +71,7 @@ export class GpuScanner {
     private readonly ownsDevice: boolean,
     shardBytes?: number,
   ) {
-    if (store.format === 'binary') throw new IndexError('index/invalid-options', 'binary storage is scanned on the CPU');
+    if (store.format === 'binary') throw new IndexError('index_invalid_options', 'binary storage is scanned on the CPU');
     const int8 = store.format === 'int8';
     this.rowBytes = int8 ? store.stride : store.stride * 4;
     const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize, shardBytes ?? 256 * 1024 * 1024);
@@ -175,7 +169,7 @@ export class GpuScanner {
   }
 
   private async searchNow(query: Float32Array, kk: number, mask: Uint32Array | null): Promise<Uint32Array> {
-    if (this.lost) throw new IndexError('index/gpu-lost', 'the GPU device was lost');
+    if (this.lost) throw new IndexError('index_gpu_lost', 'the GPU device was lost');
     this.sync();
     const d = this.device;
     const s = this.store;

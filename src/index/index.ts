@@ -7,6 +7,7 @@ export type {
   Metric,
   StorageFormat,
   DevicePreference,
+  ScanKernels,
   IndexItem,
   StoredItem,
   PersistOptions,

@@ -49,7 +49,10 @@ function done(tx: IDBTransaction): Promise<void> {
 }
 
 function fail(what: string, cause: unknown): IndexError {
-  return new IndexError('index/persist-failed', `IndexedDB ${what} failed: ${String((cause as Error)?.message ?? cause)}`, { cause });
+  if ((cause as { name?: string } | null)?.name === 'QuotaExceededError') {
+    return new IndexError('quota_exceeded', `IndexedDB ${what} failed: the origin's storage quota is exhausted (free space, or keep fewer/int8/binary vectors)`, { cause });
+  }
+  return new IndexError('index_persist_failed', `IndexedDB ${what} failed: ${String((cause as Error)?.message ?? cause)}`, { cause });
 }
 
 export async function deletePersisted(name: string): Promise<void> {
@@ -77,7 +80,7 @@ export class Persistence {
 
   static async open(name: string, store: VectorStore, metric: Metric): Promise<Persistence> {
     const idb = globalThis.indexedDB;
-    if (!idb) throw new IndexError('index/persist-failed', 'IndexedDB is not available here');
+    if (!idb) throw new IndexError('index_persist_failed', 'IndexedDB is not available here');
     let db: IDBDatabase;
     try {
       db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -100,7 +103,7 @@ export class Persistence {
   }
 
   /** Loads the committed version into the (empty) store; returns false when nothing was committed yet. */
-  async load(onChunk?: () => Promise<void>): Promise<boolean> {
+  async load(onChunk?: (loadedRows: number, totalRows: number) => Promise<void>): Promise<boolean> {
     const s = this.store;
     let head: Head | undefined;
     try {
@@ -109,10 +112,10 @@ export class Persistence {
       throw fail('read', e);
     }
     if (!head) return false;
-    if (head.format !== FORMAT) throw new IndexError('index/persist-mismatch', `stored index has format ${head.format}, this SDK reads ${FORMAT}`);
+    if (head.format !== FORMAT) throw new IndexError('index_persist_mismatch', `stored index has format ${head.format}, this SDK reads ${FORMAT}`);
     if (head.dims !== s.dims || head.metric !== this.metric || head.storage !== s.format) {
       throw new IndexError(
-        'index/persist-mismatch',
+        'index_persist_mismatch',
         `stored index is ${head.dims}d ${head.metric} ${head.storage}, asked for ${s.dims}d ${this.metric} ${s.format}`,
       );
     }
@@ -124,11 +127,11 @@ export class Persistence {
       } catch (e) {
         throw fail('read', e);
       }
-      if (!rec) throw new IndexError('index/persist-failed', `stored index version ${head.version} lacks chunk ${c}`);
+      if (!rec) throw new IndexError('index_persist_failed', `stored index version ${head.version} lacks chunk ${c}`);
       s.appendRows(rec.ids, (JSON.parse(rec.meta) as (Json | null)[]).map((m) => m ?? undefined), planesToRows(rec.planes));
-      if (onChunk) await onChunk();
+      if (onChunk) await onChunk(s.size, head.count);
     }
-    if (s.count !== head.count) throw new IndexError('index/persist-failed', `stored index has ${s.count} items, head says ${head.count}`);
+    if (s.count !== head.count) throw new IndexError('index_persist_failed', `stored index has ${s.count} items, head says ${head.count}`);
     // What was just loaded is what is on disk.
     this.tracker.dirty.clear();
     this.tracker.all = false;

@@ -1,7 +1,9 @@
+import { IndexError } from './errors';
 import { quantizeInt8Into, packBitsInto } from './quantize';
 import { paddedDims } from './vectors';
-import { scoreRowF32, scoreRowI8 } from './simd';
-import type { Json, StorageFormat } from './types';
+import { int8Score, scoreRowF32, scoreRowI8, type PreparedQuery } from './simd';
+import { ScanArena } from './wasm/arena';
+import type { Json, ScanKernels, StorageFormat } from './types';
 
 /** Slots are grouped in chunks of this many for dirty tracking (GPU upload, IndexedDB commit). */
 export const CHUNK_SLOTS = 4096;
@@ -58,12 +60,28 @@ export class VectorStore {
   meta: (Json | undefined)[] = [];
   readonly slotOf = new Map<string, number>();
   readonly trackers = new Set<DirtyTracker>();
+  /** Where the scanned plane (f32 | i8 | bits) lives when WebAssembly SIMD is there; null: plain arrays. */
+  arena: ScanArena | null = null;
+  private arenaTried = false;
+  private planeInArena = false;
 
-  constructor(dims: number, format: StorageFormat) {
+  constructor(
+    dims: number,
+    format: StorageFormat,
+    /** Which kernels: 'auto' (relaxed SIMD where it validates), 'simd' (plain SIMD), 'js' (no arena). */
+    private readonly kernels: ScanKernels = 'auto',
+    /** Put the scanned plane in shared memory (index workers scan it; needs cross-origin isolation). */
+    private readonly shared = false,
+  ) {
     this.dims = dims;
     this.format = format;
     this.stride = paddedDims(dims);
     this.words = Math.ceil(dims / 32);
+  }
+
+  /** Bytes per row of the scanned plane. */
+  get scanRowBytes(): number {
+    return this.format === 'float32' ? this.stride * 4 : this.format === 'int8' ? this.stride : this.words * 4;
   }
 
   get count(): number {
@@ -84,20 +102,52 @@ export class VectorStore {
   reserve(n: number): void {
     if (n <= this.capacity) return;
     const cap = Math.max(n, Math.ceil(this.capacity * 1.5), 1024);
+    try {
+      this.growTo(cap);
+    } catch (e) {
+      if (e instanceof RangeError) {
+        throw new IndexError('index_too_large', `this device cannot allocate ${cap} rows of ${this.dims}d ${this.format} (${String(e.message)})`, { cause: e });
+      }
+      throw e;
+    }
+  }
+
+  private growTo(cap: number): void {
     const grow = <T extends Float32Array | Int8Array | Uint32Array | Uint8Array>(old: T, per: number, make: (len: number) => T): T => {
       const next = make(cap * per);
       next.set(old.subarray(0, this.size * per) as never);
       return next;
     };
-    if (this.format === 'float32') this.f32 = grow(this.f32, this.stride, (l) => new Float32Array(l));
-    else this.i8 = grow(this.i8, this.stride, (l) => new Int8Array(l));
-    if (this.format !== 'float32') this.scales = grow(this.scales, 1, (l) => new Float32Array(l));
-    if (this.format === 'binary') this.bits = grow(this.bits, this.words, (l) => new Uint32Array(l));
+    if (!this.arenaTried) {
+      this.arenaTried = true;
+      this.arena = this.kernels === 'js' ? null : ScanArena.create(this.scanRowBytes, this.stride, this.words, this.shared, this.kernels === 'auto');
+    }
+    // The scanned plane: in the arena (grown in place, views re-made) or, past what it can hold, a plain array.
+    let inArena = false;
+    if (this.arena) {
+      if (this.arena.reserve(cap)) inArena = true;
+      else this.arena = null;
+    }
+    const view = <T extends Float32Array | Int8Array | Uint32Array>(old: T, per: number, C: new (b: ArrayBufferLike, o: number, l: number) => T, make: (len: number) => T): T => {
+      if (!inArena) return grow(old, per, make);
+      const next = new C(this.arena!.buffer, this.arena!.rows, cap * per);
+      // A grown arena kept its bytes (a plain one detached `old`); rows still in a plain array move in.
+      if (!this.planeInArena && this.size > 0) next.set(old.subarray(0, this.size * per) as never);
+      return next;
+    };
+    if (this.format === 'float32') this.f32 = view(this.f32, this.stride, Float32Array, (l) => new Float32Array(l));
+    else if (this.format === 'int8') this.i8 = view(this.i8, this.stride, Int8Array, (l) => new Int8Array(l));
+    else this.bits = view(this.bits, this.words, Uint32Array, (l) => new Uint32Array(l));
+    if (this.format === 'binary') this.i8 = grow(this.i8, this.stride, (l) => new Int8Array(l));
+    // Index workers read the int8 scales too: shared memory when the rows are.
+    const scalesOf = (l: number): Float32Array => (inArena && this.arena!.shared ? new Float32Array(new SharedArrayBuffer(l * 4)) : new Float32Array(l));
+    if (this.format !== 'float32') this.scales = grow(this.scales, 1, scalesOf);
     if (this.format === 'int8') {
       this.r8 = grow(this.r8, this.stride, (l) => new Int8Array(l));
       this.rscales = grow(this.rscales, 1, (l) => new Float32Array(l));
     }
     this.alive = grow(this.alive, 1, (l) => new Uint8Array(l));
+    this.planeInArena = inArena;
     this.capacity = cap;
   }
 
@@ -202,6 +252,10 @@ export class VectorStore {
     this.ids = [];
     this.meta = [];
     this.slotOf.clear();
+    // A wasm memory cannot shrink: let it go, the next reserve() makes a fresh one.
+    this.arena = null;
+    this.arenaTried = false;
+    this.planeInArena = false;
     this.markAll();
   }
 
@@ -225,10 +279,10 @@ export class VectorStore {
    * Exact score of one slot against a query padded to `stride` (zeros past dims), in the fixed f32
    * arithmetic of simd.ts: the SIMD scan, the JS scan and candidate rescoring all rank by identical numbers.
    */
-  scoreSlot(slot: number, q: Float32Array): number {
+  scoreSlot(slot: number, q: PreparedQuery): number {
     const o = slot * this.stride;
-    if (this.format === 'float32') return scoreRowF32(this.f32, o, q, this.stride);
-    return Math.fround(scoreRowI8(this.i8, o, q, this.stride) * this.scales[slot]!);
+    if (this.format === 'float32') return scoreRowF32(this.f32, o, q.f, this.stride);
+    return int8Score(scoreRowI8(this.i8, o, q.q16, this.stride), q.qscale, this.scales[slot]!);
   }
 
   /** int8 only: the refined score (int8 plane + residual plane, ~16-bit precision) used to rescore candidates. */

@@ -4,6 +4,8 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 export type Metric = 'cosine' | 'dot';
 export type StorageFormat = 'float32' | 'int8' | 'binary';
 export type DevicePreference = 'auto' | 'gpu' | 'cpu';
+/** CPU scan kernels: 'auto' = WASM relaxed SIMD where the browser has it, else plain SIMD, else JS. */
+export type ScanKernels = 'auto' | 'simd' | 'js';
 
 export interface IndexItem<M extends Json = Json> {
   id: string;
@@ -24,6 +26,8 @@ export interface PersistOptions {
   name: string;
   /** Commit automatically this many ms after the last mutation (false: only explicit commit()). Default false. */
   autoCommit?: number | false;
+  /** Called while createIndex loads the committed copy, after each chunk of rows: (rows loaded, rows in all). */
+  onLoadProgress?: (loadedRows: number, totalRows: number) => void;
 }
 
 export interface CreateIndexOptions {
@@ -40,6 +44,16 @@ export interface CreateIndexOptions {
   capacity?: number;
   /** Largest GPU buffer per shard of rows (default: the device's binding limit, at most 256 MiB). */
   gpuShardBytes?: number;
+  /**
+   * CPU scan kernels (default 'auto'). Every choice returns the same ids and scores; 'simd' and 'js'
+   * exist to compare speeds and to rule a kernel out when debugging.
+   */
+  kernels?: ScanKernels;
+  /**
+   * Threads a first-stage scan (float32, int8, binary) is split over (index workers scanning shared memory). Default:
+   * `navigator.hardwareConcurrency` (at most 8) on a cross-origin-isolated page, else 1; 1 = this thread only.
+   */
+  threads?: number;
 }
 
 /** `{ field: value }` matches when metadata[field] === value, or the field is an array containing value,

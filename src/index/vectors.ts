@@ -12,21 +12,21 @@ export function paddedDims(dims: number): number {
  */
 export function prepareVector(v: unknown, dims: number, metric: Metric, what = 'vector'): Float32Array {
   if (!(v instanceof Float32Array)) {
-    throw new IndexError('index/invalid-vector', `${what} must be a Float32Array`);
+    throw new IndexError('index_invalid_vector', `${what} must be a Float32Array`);
   }
   if (v.length < dims) {
-    throw new IndexError('index/dims-mismatch', `${what} has ${v.length} dims, the index needs at least ${dims}`);
+    throw new IndexError('index_dims_mismatch', `${what} has ${v.length} dims, the index needs at least ${dims}`);
   }
   const out = new Float32Array(dims);
   let sq = 0;
   for (let i = 0; i < dims; i++) {
     const x = v[i]!;
-    if (!Number.isFinite(x)) throw new IndexError('index/invalid-vector', `${what} has a non-finite value at ${i}`);
+    if (!Number.isFinite(x)) throw new IndexError('index_invalid_vector', `${what} has a non-finite value at ${i}`);
     out[i] = x;
     sq += x * x;
   }
   if (metric === 'cosine') {
-    if (sq === 0) throw new IndexError('index/invalid-vector', `${what} has zero norm (cosine needs a direction)`);
+    if (sq === 0) throw new IndexError('index_invalid_vector', `${what} has zero norm (cosine needs a direction)`);
     const inv = 1 / Math.sqrt(sq);
     for (let i = 0; i < dims; i++) out[i] = out[i]! * inv;
   }

@@ -17,22 +17,36 @@ export function probeWebGpu(): Promise<GpuFacts> {
   return probed;
 }
 
-async function askAdapter(): Promise<GpuFacts> {
+/**
+ * A fresh adapter, or null when this context has none. Not cached: an adapter gives out one device
+ * only, so whoever needs a device (the index, ORT) asks for its own.
+ */
+export async function requestAdapter(): Promise<GPUAdapter | null> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
-  if (!gpu) return { available: false, shaderF16: false, fallbackAdapter: false, description: 'navigator.gpu is missing' };
+  if (!gpu) return null;
   try {
-    const adapter = await gpu.requestAdapter();
-    if (!adapter) return { available: false, shaderF16: false, fallbackAdapter: false, description: 'no WebGPU adapter' };
-    const info = adapter.info;
-    return {
-      available: true,
-      shaderF16: adapter.features.has('shader-f16'),
-      // Newer Chromium reports it on adapter.info, older on the adapter itself.
-      fallbackAdapter: Boolean((info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter),
-      description: [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'WebGPU adapter',
-    };
-  } catch (err) {
-    return { available: false, shaderF16: false, fallbackAdapter: false, description: `requestAdapter failed: ${String(err)}` };
+    return await gpu.requestAdapter();
+  } catch {
+    return null;
   }
+}
+
+/** Software adapters (SwiftShader) are correct but far slower than WASM. */
+export function isFallbackAdapter(adapter: GPUAdapter): boolean {
+  // Newer Chromium reports it on adapter.info, older on the adapter itself.
+  return Boolean((adapter.info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter);
+}
+
+async function askAdapter(): Promise<GpuFacts> {
+  if (!(globalThis.navigator as Navigator | undefined)?.gpu) return { available: false, shaderF16: false, fallbackAdapter: false, description: 'navigator.gpu is missing' };
+  const adapter = await requestAdapter();
+  if (!adapter) return { available: false, shaderF16: false, fallbackAdapter: false, description: 'no WebGPU adapter' };
+  const info = adapter.info;
+  return {
+    available: true,
+    shaderF16: adapter.features.has('shader-f16'),
+    fallbackAdapter: isFallbackAdapter(adapter),
+    description: [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'WebGPU adapter',
+  };
 }
 

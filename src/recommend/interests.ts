@@ -1,6 +1,7 @@
-import { IndexError } from '../index/errors';
+import { RecommendError } from './errors';
 import { l2normalize } from '../index/vectors';
 import type { VectorIndex } from '../index/vector-index';
+import type { VectorLookup } from './lookup';
 import type { Json, SearchOptions, SearchResult } from '../index/types';
 import { kmeans } from './kmeans';
 
@@ -27,7 +28,7 @@ interface Resolved {
 }
 
 /** Resolves ids through the index, applies lastN and recency weights. */
-function resolve(history: readonly HistoryItem[], index: VectorIndex<Json> | null, o: InterestOptions): Resolved {
+function resolve(history: readonly HistoryItem[], index: VectorLookup | null, o: InterestOptions): Resolved {
   const lastN = o.lastN ?? 50;
   const recent = history.slice(Math.max(0, history.length - lastN));
   const ids: string[] = [];
@@ -48,19 +49,19 @@ function resolve(history: readonly HistoryItem[], index: VectorIndex<Json> | nul
     }
     if (!v && id !== undefined) {
       const got = index?.get(id);
-      if (!got) throw new IndexError('index/unknown-id', `history id "${id}" is not in the index`);
+      if (!got) throw new RecommendError('recommend_unknown_id', `history id "${id}" is not in the index`);
       v = got.vector;
     }
-    if (!v) throw new IndexError('index/invalid-vector', 'a history item has neither a vector nor an id');
-    if (index && v.length < index.dims) throw new IndexError('index/dims-mismatch', `history vector has ${v.length} dims, the index needs ${index.dims}`);
+    if (!v) throw new RecommendError('recommend_invalid_vector', 'a history item has neither a vector nor an id');
+    if (index && v.length < index.dims) throw new RecommendError('recommend_dims_mismatch', `history vector has ${v.length} dims, the index needs ${index.dims}`);
     const d = index ? index.dims : v.length;
     const nv = l2normalize(v.length > d ? v.subarray(0, d) : v);
-    if (nv.some((x) => !Number.isFinite(x))) throw new IndexError('index/invalid-vector', 'history vector has a non-finite value');
+    if (nv.some((x) => !Number.isFinite(x))) throw new RecommendError('recommend_invalid_vector', 'history vector has a non-finite value');
     if (id !== undefined) ids.push(id);
     vectors.push(nv);
     raw.push({ w, t });
   }
-  if (vectors.length === 0) throw new IndexError('recommend/empty-history', 'the history is empty');
+  if (vectors.length === 0) throw new RecommendError('recommend_empty_history', 'the history is empty');
   const rec = o.recency;
   const newestT = Math.max(...raw.map((r) => r.t ?? -Infinity));
   const weights = raw.map((r, i) => {
@@ -83,7 +84,7 @@ function weightedMean(vectors: Float32Array[], weights: number[]): Float32Array 
 }
 
 /** The user's interest: the (recency-)weighted mean of the normalized vectors of the last N items, normalized. */
-export function interestVector(history: readonly HistoryItem[], options: InterestOptions & { index?: VectorIndex<any> } = {}): Float32Array {
+export function interestVector(history: readonly HistoryItem[], options: InterestOptions & { index?: VectorLookup } = {}): Float32Array {
   const r = resolve(history, options.index ?? null, options);
   return weightedMean(r.vectors, r.weights);
 }
@@ -98,7 +99,7 @@ export interface Interest {
 }
 
 /** Multi-interest: k-means over the history (weighted), one interest per cluster, biggest first. */
-export function multiInterest(history: readonly HistoryItem[], options: InterestOptions & { clusters?: number; seed?: number; index?: VectorIndex<any> } = {}): Interest[] {
+export function multiInterest(history: readonly HistoryItem[], options: InterestOptions & { clusters?: number; seed?: number; index?: VectorLookup } = {}): Interest[] {
   const r = resolve(history, options.index ?? null, { lastN: 200, ...options });
   const n = r.vectors.length;
   const d = r.vectors[0]!.length;
@@ -154,10 +155,10 @@ export async function recommend<M extends Json = Json>(index: VectorIndex<M>, hi
   const base = { k, exclude: seen, ...(options.filter ? { filter: options.filter } : {}) };
   const nI = options.interests ?? 1;
   if (nI <= 1) {
-    const q = interestVector(history, { ...options, lastN, index: index as VectorIndex<any> });
+    const q = interestVector(history, { ...options, lastN, index });
     return (await index.search(q, base)).map((r) => ({ ...r, interest: 0 }));
   }
-  const ints = multiInterest(history, { ...options, lastN, clusters: nI, index: index as VectorIndex<any> });
+  const ints = multiInterest(history, { ...options, lastN, clusters: nI, index });
   const lists = await Promise.all(ints.map((it) => index.search(it.vector, base)));
   const quota = ints.map((it) => Math.max(1, Math.round(it.weight * k)));
   const out: Recommendation<M>[] = [];
@@ -196,8 +197,8 @@ export async function recommend<M extends Json = Json>(index: VectorIndex<M>, hi
 /** Item-to-item: items nearest to one item (or the mean of several), never the items themselves nor `exclude` (e.g. seen). */
 export async function moreLikeThis<M extends Json = Json>(index: VectorIndex<M>, ids: string | readonly string[], options: { k?: number; exclude?: Iterable<string>; filter?: SearchOptions<M>['filter'] } = {}): Promise<SearchResult<M>[]> {
   const list = typeof ids === 'string' ? [ids] : [...ids];
-  if (list.length === 0) throw new IndexError('recommend/empty-history', 'moreLikeThis needs at least one id');
-  const q = interestVector(list, { index: index as VectorIndex<any>, lastN: list.length });
+  if (list.length === 0) throw new RecommendError('recommend_empty_history', 'moreLikeThis needs at least one id');
+  const q = interestVector(list, { index, lastN: list.length });
   const exclude = new Set<string>([...list, ...(options.exclude ?? [])]);
   return index.search(q, { k: options.k ?? 10, exclude, ...(options.filter ? { filter: options.filter } : {}) });
 }

@@ -1,4 +1,4 @@
-import { IndexError } from '../index/errors';
+import { RecommendError } from './errors';
 import { TimeSlicer } from '../index/yield';
 
 /** Deterministic PRNG (mulberry32) so training is reproducible from a seed. */
@@ -64,7 +64,7 @@ export async function kmeansAsync(data: Float32Array, n: number, dims: number, k
 }
 
 function* kmeansSteps(data: Float32Array, n: number, dims: number, k: number, options: KMeansOptions): Generator<void, KMeansResult> {
-  if (n < 1) throw new IndexError('recommend/not-trained', 'k-means needs at least one vector');
+  if (n < 1) throw new RecommendError('recommend_not_trained', 'k-means needs at least one vector');
   k = Math.max(1, Math.min(k, n));
   const iters = options.iterations ?? 25;
   const rand = seededRandom(options.seed ?? 1);

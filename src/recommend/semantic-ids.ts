@@ -1,7 +1,8 @@
-import { IndexError } from '../index/errors';
+import { RecommendError } from './errors';
 import { l2normalize } from '../index/vectors';
 import { TimeSlicer } from '../index/yield';
 import type { VectorIndex } from '../index/vector-index';
+import type { VectorLookup } from './lookup';
 import type { Json, SearchOptions, SearchResult } from '../index/types';
 import { kmeansAsync, seededRandom } from './kmeans';
 
@@ -45,7 +46,7 @@ export class SemanticIdCodebook {
   }
 
   encode(vector: Float32Array): SemanticId {
-    if (!(vector instanceof Float32Array) || vector.length < this.dims) throw new IndexError('index/dims-mismatch', `semantic IDs need a Float32Array of ${this.dims} dims`);
+    if (!(vector instanceof Float32Array) || vector.length < this.dims) throw new RecommendError('recommend_dims_mismatch', `semantic IDs need a Float32Array of ${this.dims} dims`);
     const r = l2normalize(vector.length > this.dims ? vector.subarray(0, this.dims) : vector);
     const code: number[] = [];
     const d = this.dims;
@@ -76,7 +77,7 @@ export class SemanticIdCodebook {
     const out = new Float32Array(this.dims);
     code.forEach((c, l) => {
       const C = this.codebooks[l];
-      if (!C || c < 0 || c >= this.sizes[l]!) throw new IndexError('index/invalid-options', `code ${code.join('-')} does not fit this codebook`);
+      if (!C || c < 0 || c >= this.sizes[l]!) throw new RecommendError('recommend_invalid_options', `code ${code.join('-')} does not fit this codebook`);
       for (let j = 0; j < this.dims; j++) out[j] = out[j]! + C[c * this.dims + j]!;
     });
     return l2normalize(out);
@@ -97,7 +98,7 @@ export function formatSemanticId(code: SemanticId, prefixLength = code.length): 
 }
 
 /** Trains codebooks from vectors (or from a sample of an index's own stored vectors). */
-export async function trainSemanticIds(source: VectorIndex<any> | readonly Float32Array[], options: SemanticIdTrainOptions = {}): Promise<SemanticIdCodebook> {
+export async function trainSemanticIds(source: VectorLookup | readonly Float32Array[], options: SemanticIdTrainOptions = {}): Promise<SemanticIdCodebook> {
   const levels = options.levels ?? 3;
   const size = options.codebookSize ?? 64;
   const seed = options.seed ?? 1;
@@ -108,7 +109,7 @@ export async function trainSemanticIds(source: VectorIndex<any> | readonly Float
     vectors = source as Float32Array[];
     dims = vectors[0]?.length ?? 0;
   } else {
-    const idx = source as VectorIndex<any>;
+    const idx = source as VectorLookup;
     dims = idx.dims;
     const ids = idx.ids();
     const rand = seededRandom(seed + 7);
@@ -121,7 +122,7 @@ export async function trainSemanticIds(source: VectorIndex<any> | readonly Float
     }
     vectors = ids.map((id) => idx.get(id)!.vector);
   }
-  if (vectors.length < 2) throw new IndexError('recommend/not-trained', 'semantic IDs need at least 2 vectors to train on');
+  if (vectors.length < 2) throw new RecommendError('recommend_not_trained', 'semantic IDs need at least 2 vectors to train on');
   const n = Math.min(vectors.length, sampleN);
   const data = new Float32Array(n * dims);
   for (let i = 0; i < n; i++) data.set(l2normalize(vectors[i]!.subarray(0, dims)), i * dims);

@@ -60,7 +60,7 @@ test('a reload restores exactly the committed index (ids, order, metadata, vecto
   expect(after.x6.vector).toHaveLength(48);
   expect(after.hits).toHaveLength(8);
   expect(after.hits).toEqual(after.memHits);
-  expect(after.wrong).toBe('index/persist-mismatch');
+  expect(after.wrong).toBe('index_persist_mismatch');
 });
 
 test('a reload forced in the middle of a large commit loses nothing committed before it', async ({ served }) => {

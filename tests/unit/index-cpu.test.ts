@@ -136,27 +136,27 @@ describe('index: exact CPU search', () => {
   });
 
   it('rejects bad input with stable codes and leaves the index unchanged', async () => {
-    await expectCode(createIndex({ dims: 0 }), 'index/invalid-options');
-    await expectCode(createIndex({ dims: 4, storage: 'binary', device: 'gpu' }), 'index/invalid-options');
+    await expectCode(createIndex({ dims: 0 }), 'index_invalid_options');
+    await expectCode(createIndex({ dims: 4, storage: 'binary', device: 'gpu' }), 'index_invalid_options');
     const idx = await createIndex({ dims: 4, device: 'cpu' });
     await idx.add({ id: 'ok', vector: new Float32Array([1, 0, 0, 0]) });
-    await expectCode(idx.add({ id: 'short', vector: new Float32Array(3) }), 'index/dims-mismatch');
-    await expectCode(idx.add({ id: 'nan', vector: new Float32Array([1, NaN, 0, 0]) }), 'index/invalid-vector');
-    await expectCode(idx.add({ id: 'zero', vector: new Float32Array(4) }), 'index/invalid-vector');
-    await expectCode(idx.add({ id: 'arr', vector: [1, 2, 3, 4] as unknown as Float32Array }), 'index/invalid-vector');
-    await expectCode(idx.add({ id: '', vector: new Float32Array([1, 0, 0, 0]) }), 'index/invalid-id');
-    await expectCode(idx.add({ id: 'ok', vector: new Float32Array([1, 0, 0, 0]) }), 'index/duplicate-id');
+    await expectCode(idx.add({ id: 'short', vector: new Float32Array(3) }), 'index_dims_mismatch');
+    await expectCode(idx.add({ id: 'nan', vector: new Float32Array([1, NaN, 0, 0]) }), 'index_invalid_vector');
+    await expectCode(idx.add({ id: 'zero', vector: new Float32Array(4) }), 'index_invalid_vector');
+    await expectCode(idx.add({ id: 'arr', vector: [1, 2, 3, 4] as unknown as Float32Array }), 'index_invalid_vector');
+    await expectCode(idx.add({ id: '', vector: new Float32Array([1, 0, 0, 0]) }), 'index_invalid_id');
+    await expectCode(idx.add({ id: 'ok', vector: new Float32Array([1, 0, 0, 0]) }), 'index_duplicate_id');
     // A bad item late in a batch: nothing of the batch lands.
-    await expectCode(idx.add([{ id: 'b1', vector: new Float32Array([0, 1, 0, 0]) }, { id: 'b2', vector: new Float32Array([Infinity, 0, 0, 0]) }]), 'index/invalid-vector');
+    await expectCode(idx.add([{ id: 'b1', vector: new Float32Array([0, 1, 0, 0]) }, { id: 'b2', vector: new Float32Array([Infinity, 0, 0, 0]) }]), 'index_invalid_vector');
     expect(idx.count).toBe(1);
-    await expectCode(idx.remove(['ok', 'missing']), 'index/unknown-id');
+    await expectCode(idx.remove(['ok', 'missing']), 'index_unknown_id');
     expect(idx.count).toBe(1);
-    await expectCode(idx.search(new Float32Array([1, NaN, 0, 0])), 'index/invalid-vector');
-    await expectCode(idx.search(new Float32Array(2)), 'index/dims-mismatch');
-    await expectCode(idx.search(new Float32Array([1, 0, 0, 0]), { k: -1 }), 'index/invalid-options');
-    await expectCode(idx.commit(), 'index/invalid-options');
+    await expectCode(idx.search(new Float32Array([1, NaN, 0, 0])), 'index_invalid_vector');
+    await expectCode(idx.search(new Float32Array(2)), 'index_dims_mismatch');
+    await expectCode(idx.search(new Float32Array([1, 0, 0, 0]), { k: -1 }), 'index_invalid_options');
+    await expectCode(idx.commit(), 'index_invalid_options');
     await idx.dispose();
-    await expectCode(idx.search(new Float32Array([1, 0, 0, 0])), 'index/disposed');
+    await expectCode(idx.search(new Float32Array([1, 0, 0, 0])), 'index_disposed');
   });
 });
 
@@ -241,12 +241,12 @@ describe('index: export / import', () => {
       expect(await b.search(q, { k: 7 })).toEqual(await a.search(q, { k: 7 }));
     }
     const idx = await createIndex({ dims: 20, device: 'cpu' });
-    await expectCode(idx.import(new Blob(['not an index file at all'])), 'index/bad-file');
+    await expectCode(idx.import(new Blob(['not an index file at all'])), 'index_bad_file');
     const other = await createIndex({ dims: 21, device: 'cpu' });
     await other.add({ id: 'x', vector: new Float32Array(21).fill(1) });
-    await expectCode(idx.import(await other.export()), 'index/import-mismatch');
+    await expectCode(idx.import(await other.export()), 'index_import_mismatch');
     const good = await (await importIndex(await other.export())).export();
-    await expectCode(importIndex(good.slice(0, good.size - 8)), 'index/bad-file');
+    await expectCode(importIndex(good.slice(0, good.size - 8)), 'index_bad_file');
   });
 });
 

@@ -23,7 +23,7 @@ const ROOT_API = [
   'createIndex', 'importIndex', 'deletePersistedIndex', 'VectorIndex', 'GpuInfo', 'IndexBackend', 'JsonValue', 'Metric', 'StorageFormat',
   'DevicePreference', 'IndexItem', 'StoredItem', 'PersistOptions', 'CreateIndexOptions', 'MetadataFilter', 'FilterFn', 'SearchOptions', 'SearchResult',
   // recommendation
-  'interestVector', 'multiInterest', 'recommend', 'moreLikeThis', 'trainSemanticIds', 'formatSemanticId', 'SemanticIdCodebook', 'SemanticIdIndex',
+  'RecommendError', 'RecommendErrorCode', 'interestVector', 'multiInterest', 'recommend', 'moreLikeThis', 'trainSemanticIds', 'formatSemanticId', 'SemanticIdCodebook', 'SemanticIdIndex',
   'HistoryItem', 'InterestOptions', 'Interest', 'RecommendOptions', 'Recommendation', 'SemanticId', 'SemanticIdTrainOptions', 'CodebookJson',
 ];
 

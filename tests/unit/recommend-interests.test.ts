@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom as rng } from '../../src/recommend/kmeans';
-import { createIndex, IndexError } from '../../src/index/index';
-import { interestVector, moreLikeThis, multiInterest, recommend, kmeans } from '../../src/recommend/index';
+import { createIndex } from '../../src/index/index';
+import { interestVector, moreLikeThis, multiInterest, recommend, kmeans, RecommendError } from '../../src/recommend/index';
 
 const r = rng(3);
 const gauss = (): number => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
@@ -51,10 +51,10 @@ describe('recommend: interest vectors', () => {
     const idx = await catalogue();
     const v = interestVector(['c0-0', 'c0-4'], { index: idx });
     expect(cos(v, centres[0]!)).toBeGreaterThan(0.95);
-    expect(() => interestVector([])).toThrow(IndexError);
-    expect(() => interestVector(['nope'], { index: idx })).toThrow(expect.objectContaining({ code: 'index/unknown-id' }));
-    expect(() => interestVector([])).toThrow(expect.objectContaining({ code: 'recommend/empty-history' }));
-    expect(() => interestVector([new Float32Array([1, NaN])])).toThrow(expect.objectContaining({ code: 'index/invalid-vector' }));
+    expect(() => interestVector([])).toThrow(RecommendError);
+    expect(() => interestVector(['nope'], { index: idx })).toThrow(expect.objectContaining({ code: 'recommend_unknown_id' }));
+    expect(() => interestVector([])).toThrow(expect.objectContaining({ code: 'recommend_empty_history' }));
+    expect(() => interestVector([new Float32Array([1, NaN])])).toThrow(expect.objectContaining({ code: 'recommend_invalid_vector' }));
   });
 
   it('multi-interest finds the clusters of a mixed history with their shares', () => {
