@@ -1,13 +1,12 @@
-// omni-embed demo: cross-modal retrieval entirely on the client.
-// Plain ES module on top of the self-contained build (dist/browser/index.js): no bundler, no CDN.
-import * as omni from '/dist/browser/index.js';
+// omni-embed demo: cross-modal retrieval entirely on the client, a vite app on the SDK's package.
+import * as omni from 'omni-embed';
 
 const params = new URLSearchParams(location.search);
 /** ?device=wasm|webgpu|auto (default auto: WebGPU when it works, WASM otherwise). */
 const DEVICE = params.get('device') ?? 'auto';
 /** ?model=<preset name>; default the bundled omni-tiny (offline). */
 const MODEL = params.get('model') ?? 'omni-tiny';
-const DATA = '/data/heldout/';
+const DATA = new URL('data/heldout/', document.baseURI).href;
 const GALLERY_VERSION = 'heldout-v1';
 /** Gallery items in flight at once (?concurrency=n): enough to fill the SDK's micro-batches. */
 const CONCURRENCY_PARAM = params.get('concurrency');
@@ -255,7 +254,7 @@ async function main() {
   for (const it of app.gallery) app.galleryById.set(it.id, it);
 
   // Vectors from another build of the model are useless: re-embed when the model's files changed.
-  app.fingerprint = await modelFingerprint();
+  app.fingerprint = modelFingerprint();
   const stored = localStorage.getItem(storeKey('fingerprint'));
   if (stored && stored !== app.fingerprint && app.index.count) {
     setStatus('The model changed since the library was indexed: re-embedding…');
@@ -291,17 +290,9 @@ async function openIndex(dims) {
   }
 }
 
-/** A short hash of the bundled model's manifest (file sizes and digests); the preset name for others. */
-async function modelFingerprint() {
-  if (MODEL !== 'omni-tiny') return MODEL;
-  try {
-    const res = await fetch(new URL('../models/omni-tiny/manifest.json', new URL('/dist/browser/index.js', location.href)));
-    if (!res.ok) return MODEL;
-    const digest = await crypto.subtle.digest('SHA-256', await res.arrayBuffer());
-    return [...new Uint8Array(digest).slice(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('');
-  } catch {
-    return MODEL;
-  }
+/** A short hash of the bundled model's manifest (set by vite.config.ts); the preset name for other models. */
+function modelFingerprint() {
+  return MODEL === 'omni-tiny' ? __OMNI_DEMO_MODEL_FINGERPRINT__ : MODEL;
 }
 
 /** Drops the gallery vectors (re-indexed below) and re-embeds the user's own files from their stored blobs. */
@@ -926,8 +917,10 @@ function wireUi() {
   });
 }
 
-main().catch((err) => {
-  setState('error');
-  console.warn(err);
-  showError(err);
-});
+export function start() {
+  main().catch((err) => {
+    setState('error');
+    console.warn(err);
+    showError(err);
+  });
+}
