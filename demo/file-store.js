@@ -39,6 +39,7 @@ export function openFileStore(name) {
   async function transact(mode, fn, { signal } = {}) {
     signal?.throwIfAborted();
     const db = await open();
+    signal?.throwIfAborted(); // aborted while the connection was opening: no 'abort' event will come
     return new Promise((resolve, reject) => {
       let tx;
       try {

@@ -314,3 +314,49 @@ test('demo: more like this, "for you", drop to search, model picker, own files p
 
   expect(errors).toEqual([]);
 });
+
+test('demo file store: every IndexedDB operation settles, aborted ones reject with their cause and change nothing', async ({ served }) => {
+  const page = served;
+  const r = await page.evaluate(async () => {
+    const { openFileStore } = await import('/demo/file-store.js' as string);
+    const name = 'omni-demo-files/file-store-test';
+    const store = openFileStore(name);
+    const outcome = (p: Promise<unknown>) => p.then(() => 'resolved', (e: Error) => e.name);
+    await store.clear();
+    await store.put('a', new Blob(['first']));
+    const ac = new AbortController();
+    const byCaller = outcome(store.transact('readwrite', (s: IDBObjectStore) => {
+      s.put(new Blob(['second']), 'b');
+      ac.abort();
+    }, { signal: ac.signal }));
+    // Asked for before the abort, still waiting for the connection when it comes.
+    const whileOpening = outcome(store.put('b', new Blob(['x']), { signal: ac.signal }));
+    const uncloneable = outcome(store.put('c', () => 1));
+    const duplicate = outcome(store.transact('readwrite', (s: IDBObjectStore) => s.add(new Blob(['again']), 'a')));
+    const selfAborted = outcome(store.transact('readwrite', (s: IDBObjectStore) => {
+      s.put(new Blob(['d']), 'd');
+      s.transaction.abort();
+    }));
+    const results = { byCaller: await byCaller, whileOpening: await whileOpening, uncloneable: await uncloneable, duplicate: await duplicate, selfAborted: await selfAborted };
+    const keys = [...(await store.all()).keys()];
+    const text = await (await store.all()).get('a').text();
+    // Deleting the database while the store holds it open is not blocked: the store gives way, then reopens.
+    const deleted = await new Promise((res) => {
+      const q = indexedDB.deleteDatabase(name);
+      q.onsuccess = () => res('deleted');
+      q.onblocked = () => res('blocked');
+      q.onerror = () => res('error');
+    });
+    const afterDelete = [...(await store.all()).keys()];
+    await store.put('z', new Blob(['z']));
+    const reopened = [...(await store.all()).keys()];
+    await store.close();
+    return { results, keys, text, deleted, afterDelete, reopened };
+  });
+  expect(r.results).toEqual({ byCaller: 'AbortError', whileOpening: 'AbortError', uncloneable: 'DataCloneError', duplicate: 'ConstraintError', selfAborted: 'AbortError' });
+  expect(r.keys).toEqual(['a']);
+  expect(r.text).toBe('first');
+  expect(r.deleted).toBe('deleted');
+  expect(r.afterDelete).toEqual([]);
+  expect(r.reopened).toEqual(['z']);
+});
