@@ -70,7 +70,8 @@ async function openIndex(dims) {
   try {
     return await createIndex({ dims, persist: { name } });
   } catch (err) {
-    if (err?.code !== 'index/persist-mismatch') {
+    // 'index/persist-mismatch', or its snake_case successor (the SDK is unifying its error codes).
+    if (!/persist.?mismatch/.test(err?.code ?? '')) {
       // No IndexedDB (private mode, blocked storage): keep working in memory, without persistence.
       console.warn('persistent index unavailable, using memory', err);
       showError({ name: err?.name ?? 'Error', code: err?.code, message: `${err?.message ?? err} — the library will not survive a reload.` });

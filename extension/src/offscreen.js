@@ -40,7 +40,8 @@ async function openLibrary(dims) {
   try {
     return await createIndex(options);
   } catch (err) {
-    if (err?.code !== 'index/persist-mismatch') throw err;
+    // 'index/persist-mismatch', or its snake_case successor (the SDK is unifying its error codes).
+    if (!/persist.?mismatch/.test(err?.code ?? '')) throw err;
     console.warn(`the saved library does not fit a ${dims}-d model: starting a new one`, err);
     await deletePersistedIndex(LIBRARY);
     return createIndex(options);
