@@ -2,7 +2,7 @@
 // the library (a VectorIndex persisted in this extension's IndexedDB). It is created on demand by
 // the service worker and holds no state that is not also in IndexedDB, so Chrome may close it and
 // a later message simply recreates it.
-import { createEmbedder, createIndex } from './sdk/index.js';
+import { createEmbedder, createIndex, deletePersistedIndex } from './sdk/index.js';
 
 const LIBRARY = 'library';
 const THUMB = 96;
@@ -13,26 +13,38 @@ function engine() {
   ready ??= (async () => {
     const isolated = globalThis.crossOriginIsolated === true;
     const t0 = performance.now();
-    const [embedder, index] = await Promise.all([
-      createEmbedder({
-        // Every file comes from the extension package: works offline, fetches nothing else.
-        modelUrl: chrome.runtime.getURL('models/omni-tiny/'),
-        wasmPaths: chrome.runtime.getURL('sdk/workers/'),
-        workerUrl: chrome.runtime.getURL('sdk/workers/embed.worker.js'),
-        device: 'wasm',
-        dtype: 'q8',
-        workers: 1,
-        // Threads need cross-origin isolation (COOP/COEP manifest keys); otherwise ORT runs on one.
-        threads: isolated ? Math.min(2, navigator.hardwareConcurrency || 1) : 1,
-        // The files are already on disk; copying them into the Cache API would only double them.
-        cache: false,
-      }),
-      createIndex({ dims: 256, metric: 'cosine', device: 'cpu', persist: { name: LIBRARY } }),
-    ]);
+    const embedder = await createEmbedder({
+      // Every file comes from the extension package: works offline, fetches nothing else.
+      modelUrl: chrome.runtime.getURL('models/omni-tiny/'),
+      wasmPaths: chrome.runtime.getURL('sdk/workers/'),
+      workerUrl: chrome.runtime.getURL('sdk/workers/embed.worker.js'),
+      device: 'wasm',
+      dtype: 'q8',
+      workers: 1,
+      // Threads need cross-origin isolation (COOP/COEP manifest keys); otherwise ORT runs on one.
+      threads: isolated ? Math.min(2, navigator.hardwareConcurrency || 1) : 1,
+      // The files are already on disk; copying them into the Cache API would only double them.
+      cache: false,
+    });
+    // The library holds vectors of the model's width, whatever model the extension ships.
+    const index = await openLibrary(embedder.info.dims);
     return { embedder, index, isolated, loadMs: Math.round(performance.now() - t0) };
   })();
   ready.catch(() => { ready = undefined; });
   return ready;
+}
+
+/** The persisted library; one saved by a model of another width is useless to this one and is replaced. */
+async function openLibrary(dims) {
+  const options = { dims, metric: 'cosine', device: 'cpu', persist: { name: LIBRARY } };
+  try {
+    return await createIndex(options);
+  } catch (err) {
+    if (err?.code !== 'index_persist_mismatch') throw err;
+    console.warn(`the saved library does not fit a ${dims}-d model: starting a new one`, err);
+    await deletePersistedIndex(LIBRARY);
+    return createIndex(options);
+  }
 }
 
 class FetchError extends Error {
@@ -73,7 +85,7 @@ const results = (hits) => hits.map((h) => ({ id: h.id, score: h.score, ...h.meta
 const handlers = {
   async status() {
     const { index, isolated, loadMs, embedder } = await engine();
-    return { count: index.count, crossOriginIsolated: isolated, loadMs, device: embedder.info.device, dtype: embedder.info.dtype };
+    return { count: index.count, dims: index.dims, crossOriginIsolated: isolated, loadMs, device: embedder.info.device, dtype: embedder.info.dtype };
   },
   async save({ src, dataUrl, pageUrl, title }) {
     const { embedder, index } = await engine();

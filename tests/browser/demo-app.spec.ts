@@ -1,12 +1,15 @@
 import { test, expect } from './fixtures';
 import type { Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 
-// The demo app (demo/index.html + demo/app.js) on the project's server, on the bundled omni-tiny.
+// The demo app (demo/, a vite app importing the SDK as `omni-embed`), built by `vite build` into
+// demo/dist/ exactly as `npm run build:demo` does, served by the project's server, on the bundled
+// omni-tiny. (tests/browser/demo-dev.spec.ts covers `npm run demo`, the vite dev server.)
 // WASM keeps these runs predictable on the CI box (WebGPU there is SwiftShader); the demo itself
 // defaults to device 'auto' and shows the device it got.
 const DEVICE = process.env.DEMO_DEVICE ?? 'wasm';
-// DEMO_PATH=/dist/demo/index.html tests the vite build (npx vite build --config demo/vite.config.mjs).
-const APP = `${process.env.DEMO_PATH ?? '/demo/index.html'}?device=${DEVICE}`;
+const DIR = process.env.DEMO_PATH ?? '/demo/dist/';
+const APP = `${DIR}index.html?device=${DEVICE}`;
 // Screenshots for docs/ are refreshed on request (SCREENSHOTS=1); a plain test run leaves the tree clean.
 const SHOTS = process.env.SCREENSHOTS ? 'docs/screenshots' : 'tests/.out/screenshots';
 
@@ -70,6 +73,12 @@ function rerecord(wav: Buffer): Buffer {
   }
   return out;
 }
+
+test.beforeAll(() => {
+  test.setTimeout(120_000);
+  // The demo bundles the built package (dist/, which the spec run builds first) with vite.
+  if (!process.env.DEMO_PATH) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+});
 
 async function results(page: Page) {
   return page.locator('#results .card').evaluateAll((cards) =>
@@ -181,8 +190,8 @@ test('demo: indexes the gallery with a progress bar, answers text, audio and vid
   await expect(page.locator('#results')).toHaveAttribute('data-query', 'a small red circle in the center');
   expect((await results(page)).slice(0, 3).some((r) => r.kind === 'image' && r.colour === 'red' && r.shape === 'circle')).toBe(true);
 
-  // `npm run demo` opens the app at the server's root: the same library, still not re-embedded.
-  await page.goto(`/?device=${DEVICE}`);
+  // The built demo opens at its folder's URL too: the same library, still not re-embedded.
+  await page.goto(`${DIR}?device=${DEVICE}`);
   await waitReady(page, 120_000);
   expect(Number(await page.locator('body').getAttribute('data-embedded-on-load'))).toBe(0);
   await expect(page.locator('#library .tile')).toHaveCount(180);
@@ -304,4 +313,50 @@ test('demo: more like this, "for you", drop to search, model picker, own files p
   await waitReady(page);
 
   expect(errors).toEqual([]);
+});
+
+test('demo file store: every IndexedDB operation settles, aborted ones reject with their cause and change nothing', async ({ served }) => {
+  const page = served;
+  const r = await page.evaluate(async () => {
+    const { openFileStore } = await import('/demo/file-store.js' as string);
+    const name = 'omni-demo-files/file-store-test';
+    const store = openFileStore(name);
+    const outcome = (p: Promise<unknown>) => p.then(() => 'resolved', (e: Error) => e.name);
+    await store.clear();
+    await store.put('a', new Blob(['first']));
+    const ac = new AbortController();
+    const byCaller = outcome(store.transact('readwrite', (s: IDBObjectStore) => {
+      s.put(new Blob(['second']), 'b');
+      ac.abort();
+    }, { signal: ac.signal }));
+    // Asked for before the abort, still waiting for the connection when it comes.
+    const whileOpening = outcome(store.put('b', new Blob(['x']), { signal: ac.signal }));
+    const uncloneable = outcome(store.put('c', () => 1));
+    const duplicate = outcome(store.transact('readwrite', (s: IDBObjectStore) => s.add(new Blob(['again']), 'a')));
+    const selfAborted = outcome(store.transact('readwrite', (s: IDBObjectStore) => {
+      s.put(new Blob(['d']), 'd');
+      s.transaction.abort();
+    }));
+    const results = { byCaller: await byCaller, whileOpening: await whileOpening, uncloneable: await uncloneable, duplicate: await duplicate, selfAborted: await selfAborted };
+    const keys = [...(await store.all()).keys()];
+    const text = await (await store.all()).get('a').text();
+    // Deleting the database while the store holds it open is not blocked: the store gives way, then reopens.
+    const deleted = await new Promise((res) => {
+      const q = indexedDB.deleteDatabase(name);
+      q.onsuccess = () => res('deleted');
+      q.onblocked = () => res('blocked');
+      q.onerror = () => res('error');
+    });
+    const afterDelete = [...(await store.all()).keys()];
+    await store.put('z', new Blob(['z']));
+    const reopened = [...(await store.all()).keys()];
+    await store.close();
+    return { results, keys, text, deleted, afterDelete, reopened };
+  });
+  expect(r.results).toEqual({ byCaller: 'AbortError', whileOpening: 'AbortError', uncloneable: 'DataCloneError', duplicate: 'ConstraintError', selfAborted: 'AbortError' });
+  expect(r.keys).toEqual(['a']);
+  expect(r.text).toBe('first');
+  expect(r.deleted).toBe('deleted');
+  expect(r.afterDelete).toEqual([]);
+  expect(r.reopened).toEqual(['z']);
 });

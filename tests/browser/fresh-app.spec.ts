@@ -3,43 +3,18 @@
 // `vite preview` — no files copied by hand, no request leaving the app's origin.
 import { test, expect } from '@playwright/test';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { MAIN_JS, freshApp, installedVersion, pageHtml } from './consumer-app';
 
 const APP = resolve('tests/.out/fresh-app');
-const viteVersion = JSON.parse(readFileSync('node_modules/vite/package.json', 'utf8')).version;
-
-const MAIN_JS = `import { createEmbedder } from 'omni-embed';
-const out = document.getElementById('out');
-try {
-  const embedder = await createEmbedder();
-  const text = await embedder.embed('a red circle');
-  const canvas = new OffscreenCanvas(64, 64);
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = 'red';
-  ctx.beginPath(); ctx.arc(32, 32, 20, 0, Math.PI * 2); ctx.fill();
-  const image = await embedder.embed(await canvas.convertToBlob({ type: 'image/png' }));
-  out.textContent = JSON.stringify({ ok: true, device: embedder.info.device, text: text.vector.length, image: image.vector.length });
-} catch (err) {
-  out.textContent = JSON.stringify({ ok: false, error: String(err?.stack ?? err) });
-}
-`;
-
 const servers: ChildProcess[] = [];
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
-  rmSync(APP, { recursive: true, force: true });
-  mkdirSync(APP, { recursive: true });
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', APP], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))[0].filename;
-  writeFileSync(join(APP, 'package.json'), JSON.stringify({
-    name: 'fresh-app', private: true, type: 'module',
-    dependencies: { 'omni-embed': `file:./${packed}` },
-    devDependencies: { vite: viteVersion },
-  }));
-  writeFileSync(join(APP, 'index.html'), '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"></head><body><pre id="out">working</pre><script type="module" src="/main.js"></script></body></html>');
-  writeFileSync(join(APP, 'main.js'), MAIN_JS);
-  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: APP, stdio: 'ignore' });
+  freshApp(APP, 'fresh-app', { vite: installedVersion('vite') }, {
+    'index.html': pageHtml('<script type="module" src="/main.js"></script>'),
+    'main.js': MAIN_JS,
+  });
   execFileSync('npx', ['vite', 'build'], { cwd: APP, stdio: 'ignore' });
 });
 
