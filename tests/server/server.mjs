@@ -41,7 +41,25 @@ const MOUNTS = [
  */
 const HUB = /^\/hub\/[^/]+\/([^/]+)\/resolve\/[^/]+\/(.+)$/;
 
+/**
+ * Generated replicas of hub repos (tools/replicas/), in the hub layout too (host = origin + '/replicas/<set>'):
+ * /replicas/{set}/{org}/{name}/resolve/{revision}/{file} → .replicas/{set}/{org}/{name}/{file}.
+ */
+const REPLICA = /^\/replicas\/([\w.-]+)\/([\w.-]+)\/([\w.-]+)\/resolve\/[^/]+\/(.+)$/;
+
 function resolveHub(pathname) {
+  const r = REPLICA.exec(pathname);
+  if (r) {
+    const rel = decodeURIComponent(r[4]);
+    const dir = join(ROOT, '.replicas', r[1], r[2], r[3]);
+    const full = normalize(join(dir, rel));
+    if (!full.startsWith(dir + sep) || rel.split('/').some((s) => s.startsWith('.'))) return null;
+    try {
+      return statSync(full).isFile() ? full : null;
+    } catch {
+      return null;
+    }
+  }
   const m = HUB.exec(pathname);
   if (!m) return undefined;
   for (const dir of ['models', 'tests/fixtures/models']) {
