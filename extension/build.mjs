@@ -17,13 +17,16 @@ const model = join(root, 'dist/models/omni-tiny');
 // The offscreen document runs the embedder on WASM with 8-bit graphs (dtype 'q8'), so only the
 // *_quantized graphs ship: ~3 MB of model instead of ~13 MB. ORT's runtime (27 MB .wasm) is the bulk.
 const GRAPH = /_quantized\.onnx$/;
-const SDK_FILES = ['index.js', 'workers/embed.worker.js'];
+const SDK_ENTRIES = ['index.js', 'workers/embed.worker.js'];
+// The page entries share chunks (index.js and models.js both import the loader's), so every
+// top-level module of the build goes along, not only index.js.
+const sdkFiles = () => [...new Set([...readdirSync(sdk).filter((f) => f.endsWith('.js')), ...SDK_ENTRIES])];
 // ORT's runtime goes beside the worker (the offscreen document passes that folder as wasmPaths).
 // It is taken from the one onnxruntime-web the SDK was built with, wherever the build put it.
 const ORT_FILES = ['ort.webgpu.min.mjs', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
 const ortSource = (f) => [join(sdk, 'workers', f), join(root, 'dist/workers', f), join(root, 'node_modules/onnxruntime-web/dist', f)].find(existsSync) ?? join(sdk, 'workers', f);
 
-const sdkReady = () => SDK_FILES.every((f) => existsSync(join(sdk, f))) && existsSync(join(model, 'config.json'));
+const sdkReady = () => SDK_ENTRIES.every((f) => existsSync(join(sdk, f))) && existsSync(join(model, 'config.json'));
 if (!sdkReady()) {
   console.log('dist/browser or dist/models missing: running scripts/build.mjs');
   execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit', cwd: root });
@@ -33,7 +36,7 @@ function assemble() {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   cpSync(join(here, 'src'), out, { recursive: true });
-  for (const f of SDK_FILES) {
+  for (const f of sdkFiles()) {
     const to = join(out, 'sdk', f);
     mkdirSync(dirname(to), { recursive: true });
     copyFileSync(join(sdk, f), to);
