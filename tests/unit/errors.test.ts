@@ -69,3 +69,16 @@ describe('error names survive minification', () => {
     for (const [name, Class] of Object.entries(classes)) expect(new Class(...ARGS).name, name).toBe(name);
   }, 60_000);
 });
+
+describe('docs/api.md error table', () => {
+  it('lists every code of the ErrorCode union', async () => {
+    const { readFileSync } = await import('node:fs');
+    const source = readFileSync('src/errors.ts', 'utf8');
+    const union = source.slice(source.indexOf('export type ErrorCode'), source.indexOf('export class OmniEmbedError'));
+    const codes = [...union.matchAll(/\| '([a-z_]+)'/g)].map((m) => m[1]!);
+    expect(codes.length).toBeGreaterThan(30);
+    const table = readFileSync('docs/api.md', 'utf8').split('\n').filter((l) => l.startsWith('| `'));
+    const missing = codes.filter((c) => !table.some((row) => row.includes(`\`${c}\``)));
+    expect(missing).toEqual([]);
+  });
+});
