@@ -2,7 +2,7 @@
 // index. Every call must settle within a bound, either with a finite unit vector (or a sane index
 // answer) or with a typed OmniEmbedError / AbortError; a known-good call gives the same vector after.
 import { test, expect } from './fixtures';
-import { seededRandom } from '../../src/recommend/kmeans';
+import { seededRandom } from '../helpers/random';
 
 const SEED = 20261201;
 const CASES = 300;
@@ -42,10 +42,6 @@ test(`seeded API fuzz (${CASES} cases, seed ${SEED}): every call settles, with a
     const known = await e.embed('a red circle in the top left');
     let ids = 0;
 
-    function rand(seed: number): () => number {
-      let a = seed >>> 0;
-      return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
-    }
     function input(kind: string, r: () => number): unknown {
       const noise = (n: number) => Float32Array.from({ length: n }, () => r() * 2 - 1);
       switch (kind) {
@@ -121,7 +117,7 @@ test(`seeded API fuzz (${CASES} cases, seed ${SEED}): every call settles, with a
     const problems: string[] = [];
     const outcomes: Record<string, number> = {};
     for (const [n, c] of cases.entries()) {
-      const r = rand(c.seed);
+      const r = testRandom(c.seed);
       let run: () => Promise<unknown>;
       if (c.call === 'index') run = () => indexOp(c.op, r);
       else if (c.call === 'batchNotArray') run = () => e.embedBatch(input(c.inputs[0]!, r) as never, options(c.option) as never);

@@ -1,4 +1,5 @@
 import { test as base, expect, type Page } from '@playwright/test';
+import { PAGE_RANDOM } from '../helpers/random';
 
 /**
  * Every browser test gets a page on the project's server that fails the test on console errors
@@ -16,6 +17,7 @@ export const test = base.extend<{ served: Page; consoleErrors: string[]; foreign
       const url = req.url();
       if (!url.startsWith(baseURL!) && !url.startsWith('data:') && !url.startsWith('blob:')) foreignRequests.push(url);
     });
+    await page.addInitScript({ content: PAGE_RANDOM });
     await page.goto('/tests/pages/blank.html');
     await use(page);
     expect(foreignRequests, 'requests outside the app origin').toEqual([]);
