@@ -106,3 +106,6 @@ appendDefaults('dist/browser/workers/embed.worker.js', '../../');
 
 execFileSync(process.execPath, [r('node_modules/typescript/bin/tsc'), '-p', r('tsconfig.build.json')], { stdio: 'inherit' });
 console.log('built dist/ and dist/browser/');
+
+// omni-embed/node (dist/node/): its own script, after dist/ holds the bundled model.
+await import('./build-node.mjs');
