@@ -3,6 +3,7 @@ import { installInputHelpers } from './sdk-page';
 import { heldout, HELDOUT_DIR } from '../helpers/reference';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
+import { loadNode } from '../helpers/node-entry';
 
 // The server and the browser must produce the same vectors for the same files: the catalog is
 // embedded in Node (omni-embed/node) and searched with queries embedded in Chromium (the SDK).
@@ -42,7 +43,7 @@ async function nodeInput(spec: Spec): Promise<unknown> {
 async function browserVectors(page: import('@playwright/test').Page, dtype: string, extra: number[]): Promise<number[][]> {
   return page.evaluate(async ({ dtype, specs, extra }) => {
     const omni = await import('/dist/browser/index.js');
-    const embedder = await omni.createEmbedder({ device: 'wasm', dtype });
+    const embedder = await omni.createEmbedder({ device: 'wasm', dtype: dtype as 'fp32' | 'q8' });
     const out: number[][] = [];
     for (const spec of specs) out.push(Array.from((await embedder.embed(await (window as any).heldoutInput(spec))).vector));
     // A PNG whose size differs from the model's: the canvas resize path.
@@ -53,7 +54,7 @@ async function browserVectors(page: import('@playwright/test').Page, dtype: stri
 }
 
 async function nodeVectors(dtype: 'fp32' | 'q8', extra: Uint8Array): Promise<{ vectors: number[][]; info: any }> {
-  const { createEmbedder } = await import('../../dist/node/index.js');
+  const { createEmbedder } = await loadNode();
   const embedder = await createEmbedder({ dtype, workers: 1 });
   try {
     const vectors: number[][] = [];
