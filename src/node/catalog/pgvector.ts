@@ -84,7 +84,9 @@ export class Catalog<M = unknown> {
   }
 
   /** Inserts or replaces rows by id (idempotent: re-running an import never duplicates). */
-  async upsert(rows: readonly CatalogRow<M>[], chunk = 200): Promise<void> {
+  async upsert(input: readonly CatalogRow<M>[], chunk = 200): Promise<void> {
+    // Postgres refuses one INSERT … ON CONFLICT that touches a row twice: the last write of an id wins.
+    const rows = [...new Map(input.map((r) => [r.id, r])).values()];
     for (const r of rows) {
       if (typeof r.id !== 'string' || !r.id) throw new CatalogDbError('every row needs a non-empty string id');
       if (r.vector.length !== this.dims) throw new CatalogDbError(`row ${r.id} has ${r.vector.length} dims; the table holds ${this.dims}`);
