@@ -40,22 +40,22 @@ async function nodeInput(spec: Spec): Promise<unknown> {
   return { text: spec.text, image: d(spec.image!), audio: d(spec.audio!) };
 }
 
-async function browserVectors(page: import('@playwright/test').Page, dtype: string, extra: number[]): Promise<number[][]> {
-  return page.evaluate(async ({ dtype, specs, extra }) => {
+async function browserVectors(page: import('@playwright/test').Page, dtype: string, extra: number[], modelUrl?: string): Promise<number[][]> {
+  return page.evaluate(async ({ dtype, specs, extra, modelUrl }) => {
     const omni = await import('/dist/browser/index.js');
-    const embedder = await omni.createEmbedder({ device: 'wasm', dtype: dtype as 'fp32' | 'q8' });
+    const embedder = await omni.createEmbedder({ device: 'wasm', dtype: dtype as 'fp32' | 'q8', ...(modelUrl ? { modelUrl } : {}) });
     const out: number[][] = [];
     for (const spec of specs) out.push(Array.from((await embedder.embed(await (window as any).heldoutInput(spec))).vector));
     // A PNG whose size differs from the model's: the canvas resize path.
     out.push(Array.from((await embedder.embed(new Blob([new Uint8Array(extra)], { type: 'image/png' }))).vector));
     await embedder.dispose();
     return out;
-  }, { dtype, specs: CASES.map((c) => c.spec), extra });
+  }, { dtype, specs: CASES.map((c) => c.spec), extra, modelUrl });
 }
 
-async function nodeVectors(dtype: 'fp32' | 'q8', extra: Uint8Array): Promise<{ vectors: number[][]; info: any }> {
+async function nodeVectors(dtype: 'fp32' | 'q8' | 'q4', extra: Uint8Array, modelDir?: string): Promise<{ vectors: number[][]; info: any }> {
   const { createEmbedder } = await loadNode();
-  const embedder = await createEmbedder({ dtype, workers: 1 });
+  const embedder = await createEmbedder({ dtype, workers: 1, ...(modelDir ? { modelDir } : {}) });
   try {
     const vectors: number[][] = [];
     for (const c of CASES) vectors.push(Array.from((await embedder.embed(await nodeInput(c.spec) as never)).vector));
@@ -66,13 +66,21 @@ async function nodeVectors(dtype: 'fp32' | 'q8', extra: Uint8Array): Promise<{ v
   }
 }
 
-for (const dtype of ['fp32', 'q8'] as const) {
-  test(`omni-embed/node equals the browser SDK on held-out text, image, audio, video and omni items (${dtype}, cosine ≥ 0.9999)`, async ({ served }) => {
+// fp32 and q8 are what the package bundles (dist/models/omni-tiny); q4 loads from the repo's full
+// model folder on both sides (the browser over HTTP, Node from disk).
+const SETUPS = [
+  { dtype: 'fp32' as const, where: 'bundled model' },
+  { dtype: 'q8' as const, where: 'bundled model' },
+  { dtype: 'q4' as const, where: 'models/omni-tiny folder', modelUrl: '/models/omni-tiny/', modelDir: 'models/omni-tiny' },
+];
+
+for (const { dtype, where, modelUrl, modelDir } of SETUPS) {
+  test(`omni-embed/node equals the browser SDK on held-out text, image, audio, video and omni items (${dtype}, ${where}, cosine ≥ 0.9999)`, async ({ served }) => {
     // 150×120 with a cubic upscale: Chromium resizes it with its canvas, Node with src/node/resize.ts.
     const resized = await sharp(d(of('image', 1)[0]!.files.image!)).resize(150, 120, { fit: 'fill' }).png().toBuffer();
     await installInputHelpers(served);
-    const browser = await browserVectors(served, dtype, Array.from(resized));
-    const node = await nodeVectors(dtype, new Uint8Array(resized));
+    const browser = await browserVectors(served, dtype, Array.from(resized), modelUrl);
+    const node = await nodeVectors(dtype, new Uint8Array(resized), modelDir);
     expect(node.info.dtype).toBe(dtype);
     expect(node.info.runtime).toBe('onnxruntime-node');
     const report: Record<string, number> = {};
