@@ -1,6 +1,6 @@
 // Server-side bulk embedding (omni-embed/node, onnxruntime-node, worker_threads) vs the browser SDK
 // (Chromium, WASM, cross-origin isolated) on the same machine, the same model files and inputs:
-//   node bench/node/run.mjs [--runs 3] [--quick] [--dtype q8] [--no-write]
+//   node bench/node/run.mjs [--runs 3] [--quick] [--dtypes fp32,q8] [--no-write]
 // Not part of npm test. Build first (node scripts/build.mjs). Runs alternate node/browser per
 // workload (ABAB); reports median (min–max) items/s and the node ÷ browser ratio per adjacent pair.
 // Writes bench/node/results.json and the table between <!-- node:start --> / <!-- node:end --> in docs/server.md.
@@ -18,7 +18,7 @@ const argv = process.argv.slice(2);
 const arg = (n, d) => { const i = argv.indexOf(`--${n}`); return i >= 0 ? argv[i + 1] : d; };
 const QUICK = argv.includes('--quick');
 const RUNS = Number(arg('runs', QUICK ? '1' : '3'));
-const DTYPE = arg('dtype', 'q8');
+const DTYPES = arg('dtypes', 'fp32,q8').split(',');
 const N = QUICK ? { text: 100, image: 40, audio: 10, video: 8, omni: 10 } : { text: 600, image: 200, audio: 40, video: 30, omni: 40 };
 const log = (...a) => console.log(`[bench:node ${new Date().toISOString().slice(11, 19)}]`, ...a);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
@@ -81,45 +81,49 @@ const server = await startServer({ port: 0 });
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--disable-background-networking', '--no-first-run', '--disable-sync'] });
 const page = await browser.newPage();
 await page.goto(`${server.origin}/tests/pages/blank.html`);
-const browserInfo = await page.evaluate(async (dtype) => {
-  const omni = await import('/dist/browser/index.js');
-  window.embedder = await omni.createEmbedder({ device: 'wasm', dtype });
-  return { ...window.embedder.info, crossOriginIsolated, cores: navigator.hardwareConcurrency };
-}, DTYPE);
-const node = await createEmbedder({ dtype: DTYPE });
-const nodeInfo = node.info;
-log('node', JSON.stringify({ workers: nodeInfo.workers, threadsPerWorker: nodeInfo.threadsPerWorker }), 'browser', JSON.stringify({ workers: browserInfo.workers, threads: browserInfo.threads, isolated: browserInfo.crossOriginIsolated }));
-
 const results = {};
-for (const kind of Object.keys(SPECS)) {
-  // Warm-up: sessions created, code paths compiled, on both sides.
-  await nodeRun(node, kind);
-  await browserRun(page, kind);
-  const n = [], b = [];
-  for (let r = 0; r < RUNS; r++) {
-    if (r % 2 === 0) { n.push(await nodeRun(node, kind)); b.push(await browserRun(page, kind)); }
-    else { b.push(await browserRun(page, kind)); n.push(await nodeRun(node, kind)); }
+let nodeInfo, browserInfo;
+for (const DTYPE of DTYPES) {
+  browserInfo = await page.evaluate(async (dtype) => {
+    const omni = await import('/dist/browser/index.js');
+    await window.embedder?.dispose();
+    window.embedder = await omni.createEmbedder({ device: 'wasm', dtype });
+    return { ...window.embedder.info, crossOriginIsolated, cores: navigator.hardwareConcurrency };
+  }, DTYPE);
+  const node = await createEmbedder({ dtype: DTYPE });
+  nodeInfo = node.info;
+  log(DTYPE, 'node', JSON.stringify({ workers: nodeInfo.workers, threadsPerWorker: nodeInfo.threadsPerWorker }), 'browser', JSON.stringify({ workers: browserInfo.workers, threads: browserInfo.threads, isolated: browserInfo.crossOriginIsolated }));
+  for (const kind of Object.keys(SPECS)) {
+    // Warm-up: sessions created, code paths compiled, on both sides.
+    await nodeRun(node, kind);
+    await browserRun(page, kind);
+    const n = [], b = [];
+    for (let r = 0; r < RUNS; r++) {
+      if (r % 2 === 0) { n.push(await nodeRun(node, kind)); b.push(await browserRun(page, kind)); }
+      else { b.push(await browserRun(page, kind)); n.push(await nodeRun(node, kind)); }
+    }
+    const key = `${kind} ${DTYPE}`;
+    results[key] = { kind, dtype: DTYPE, items: SPECS[kind].length, node: stats(n), browser: stats(b), ratio: stats(n.map((x, i) => x / b[i])) };
+    log(key, `node ${results[key].node.median.toFixed(1)}/s`, `browser ${results[key].browser.median.toFixed(1)}/s`, `ratio ${results[key].ratio.median.toFixed(2)}×`);
   }
-  results[kind] = { items: SPECS[kind].length, node: stats(n), browser: stats(b), ratio: stats(n.map((x, i) => x / b[i])) };
-  log(kind, `node ${results[kind].node.median.toFixed(1)}/s`, `browser ${results[kind].browser.median.toFixed(1)}/s`, `ratio ${results[kind].ratio.median.toFixed(2)}×`);
+  await node.dispose();
 }
-await node.dispose();
 await browser.close();
 await server.close();
 
 const env = {
-  date: new Date().toISOString(), dtype: DTYPE, runs: RUNS, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadavg: os.loadavg().map((x) => +x.toFixed(1)), node: process.version,
+  date: new Date().toISOString(), dtypes: DTYPES, runs: RUNS, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadavg: os.loadavg().map((x) => +x.toFixed(1)), node: process.version,
   nodeSetup: `${nodeInfo.workers} worker threads × ${nodeInfo.threadsPerWorker} ORT thread(s), onnxruntime-node`,
   browserSetup: `Chromium ${browser.version()}, ${browserInfo.workers ?? '?'} workers × ${browserInfo.threads} WASM thread(s), crossOriginIsolated=${browserInfo.crossOriginIsolated}`,
 };
 const fmt = (s) => `${s.median.toFixed(1)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
 const table = [
-  `Machine: ${env.cpus} cores (${env.cpuModel}), shared with other jobs (load average ${env.loadavg.join(', ')} at the end); ${env.date.slice(0, 16)}Z, ${DTYPE}, ${RUNS} alternating runs per side after a warm-up.`,
+  `Machine: ${env.cpus} cores (${env.cpuModel}), shared with other jobs (load average ${env.loadavg.join(', ')} at the end); ${env.date.slice(0, 16)}Z, ${RUNS} alternating runs per side after a warm-up.`,
   `Node: ${env.nodeSetup}. Browser: ${env.browserSetup}.`,
   '',
-  '| Workload | Items per run | omni-embed/node (items/s) | browser SDK, WASM (items/s) | node ÷ browser |',
-  '|---|---:|---:|---:|---:|',
-  ...Object.entries(results).map(([k, r]) => `| ${k} | ${r.items} | ${fmt(r.node)} | ${fmt(r.browser)} | ${r.ratio.median.toFixed(2)}× (${r.ratio.min.toFixed(2)}–${r.ratio.max.toFixed(2)}) |`),
+  '| Workload | dtype | Items per run | omni-embed/node (items/s) | browser SDK, WASM (items/s) | node ÷ browser |',
+  '|---|---|---:|---:|---:|---:|',
+  ...Object.values(results).map((r) => `| ${r.kind} | ${r.dtype} | ${r.items} | ${fmt(r.node)} | ${fmt(r.browser)} | ${r.ratio.median.toFixed(2)}× (${r.ratio.min.toFixed(2)}–${r.ratio.max.toFixed(2)}) |`),
 ].join('\n');
 console.log(table);
 if (!argv.includes('--no-write')) {
