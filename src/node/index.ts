@@ -41,6 +41,8 @@ export interface NodeEmbedderOptions {
   host?: string;
   /** Inputs per worker batch. Default 16. */
   maxBatch?: number;
+  /** @internal test hook: worker threads exit on text containing this string. */
+  poison?: string;
 }
 
 export interface EmbedOptions {
@@ -119,6 +121,7 @@ export class NodeEmbedder {
         ...(options.host ? { host: options.host } : {}),
         threads,
         cacheDir: local ? false : (options.cacheDir ?? defaultCacheDir()),
+        ...(options.poison ? { poison: options.poison } : {}),
       },
     });
     return new NodeEmbedder(pool, threads);

@@ -14,7 +14,15 @@ import type { NodeInitRequest, NodeWorkerApi } from './worker';
 import type { NodeJob } from './payload';
 import { transferables } from './inputs';
 
-interface Pending { job: NodeJob; resolve: (r: JobResult) => void; reject: (e: unknown) => void; deaths: number; label: string }
+interface Pending {
+  job: NodeJob;
+  resolve: (r: JobResult) => void;
+  reject: (e: unknown) => void;
+  deaths: number;
+  label: string;
+  /** Was in a batch whose worker died: runs by itself from now on, so a second death is its own. */
+  alone?: boolean;
+}
 
 interface Slot { worker: Worker; api: Comlink.Remote<NodeWorkerApi>; busy: boolean; dead: Promise<string> }
 
@@ -87,8 +95,16 @@ export class WorkerPool {
       const idle = this.slots.filter((s) => !s.busy).length;
       // Spread what is queued over the idle workers rather than handing one worker all of it.
       const size = Math.max(1, Math.min(this.options.maxBatch, Math.ceil(this.queue.length / idle)));
-      void this.send(slot, this.queue.splice(0, size));
+      void this.send(slot, this.take(size));
     }
+  }
+
+  /** The next batch: a suspect input by itself, else up to `size` inputs that are not suspects. */
+  private take(size: number): Pending[] {
+    if (this.queue[0]!.alone) return this.queue.splice(0, 1);
+    let n = 0;
+    while (n < size && n < this.queue.length && !this.queue[n]!.alone) n++;
+    return this.queue.splice(0, n);
   }
 
   private async send(slot: Slot, batch: Pending[]): Promise<void> {
@@ -104,12 +120,14 @@ export class WorkerPool {
     } else if ('err' in outcome) {
       for (const p of batch) p.reject(outcome.err);
     } else {
-      // The worker died running this batch: each input gets one more try on a new worker.
-      for (const p of batch) {
+      // The worker died running this batch: each input gets one more try, by itself.
+      for (const p of [...batch].reverse()) {
         p.deaths++;
+        p.alone = true;
         if (p.deaths >= 2) p.reject(new WorkerCrashedError(p.label, outcome.reason));
         else this.queue.unshift(p);
       }
+      if (this.queue.length) this.schedule();
       return;
     }
     slot.busy = false;

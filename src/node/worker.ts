@@ -26,6 +26,8 @@ export interface NodeInitRequest {
   threads: number;
   /** Disk cache for remote models; `false` for local folders, which are read in place. */
   cacheDir: string | false;
+  /** @internal test hook: the thread exits on a text input containing `poison` (a crash the pool must contain). */
+  poison?: string;
 }
 
 export interface NodeWorkerApi {
@@ -37,9 +39,11 @@ export interface NodeWorkerApi {
 class NodeEmbedWorker implements NodeWorkerApi {
   private engine?: Engine;
   private decoder = new NodeDecoder(undefined);
+  private poison?: string;
 
-  async init({ spec, dtype, host, threads, cacheDir }: NodeInitRequest): Promise<EngineInfo> {
+  async init({ spec, dtype, host, threads, cacheDir, poison }: NodeInitRequest): Promise<EngineInfo> {
     setIntraOpThreads(threads);
+    this.poison = poison;
     const cache = cacheDir === false ? false : new DiskModelCache(cacheDir);
     if (spec.image) {
       const file = spec.imageProcessorFile ?? 'preprocessor_config.json';
@@ -57,6 +61,7 @@ class NodeEmbedWorker implements NodeWorkerApi {
 
   async embed(jobs: NodeJob[]): Promise<JobResult[]> {
     if (!this.engine) throw new DisposedError();
+    if (this.poison && jobs.some((j) => j.payload.kind === 'text' && j.payload.text.includes(this.poison!))) process.exit(70);
     // Decoding fails per input, like the engine's own per-item isolation: the rest still embed.
     const decoded = await Promise.all(jobs.map((j) => this.decoder.job(j).then((job) => ({ job }), (error: unknown) => ({ error }))));
     const ready = decoded.flatMap((d) => ('job' in d ? [d.job] : []));

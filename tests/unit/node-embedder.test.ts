@@ -135,3 +135,21 @@ describe('omni-embed/node', () => {
     }
   });
 });
+
+describe('omni-embed/node worker crashes', () => {
+  it('rejects an input that kills two worker threads alone (WorkerCrashedError); its neighbours and later calls still embed', async () => {
+    const crashing = await node.createEmbedder({ workers: 2, threadsPerWorker: 1, poison: 'POISON' });
+    try {
+      const settled = await crashing.embedSettled(['before', 'this is POISON', 'after', 'another one']);
+      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      const err = (settled[1] as PromiseRejectedResult).reason;
+      expect(err).toBeInstanceOf(node.WorkerCrashedError);
+      expect(err).toMatchObject({ name: 'WorkerCrashedError', code: 'worker_crashed' });
+      expect(err.message).toMatch(/exit code 70/);
+      const again = await crashing.embed('before');
+      expect(dot(again.vector, (settled[0] as PromiseFulfilledResult<{ vector: Float32Array }>).value.vector)).toBeGreaterThan(0.99999);
+    } finally {
+      await crashing.dispose();
+    }
+  }, 120_000);
+});
