@@ -153,3 +153,31 @@ describe('omni-embed/node worker crashes', () => {
     }
   }, 120_000);
 });
+
+describe('omni-embed/node remote models', () => {
+  it('downloads a hub-layout model over HTTP into the disk cache, then loads it again with the server gone', async () => {
+    const { startServer } = (await import('../server/server.mjs' as string)) as { startServer(o?: object): Promise<{ origin: string; log: { url: string; status: number }[]; close(): Promise<void> }> };
+    const server = await startServer({ port: 0 });
+    const cacheDir = mkdtempSync(join(tmpdir(), 'omni-hub-cache-'));
+    const spec = { ...node.PRESETS.find((p) => p.name === 'omni-tiny')!, name: 'omni-tiny-hub', source: 'test-org/omni-tiny', remote: true };
+    try {
+      const first = await node.createEmbedder({ model: spec, host: `${server.origin}/hub`, cacheDir, workers: 1 });
+      const v1 = (await first.embed('a small red circle')).vector;
+      await first.dispose();
+      const fetched = server.log.filter((e) => e.url.startsWith('/hub/test-org/omni-tiny/resolve/main/') && e.status === 200).map((e) => e.url);
+      expect(fetched).toContain('/hub/test-org/omni-tiny/resolve/main/onnx/text_model_quantized.onnx');
+      const cache = new node.DiskModelCache(cacheDir);
+      const cached = (await cache.entries()).map((e) => e.url);
+      expect(cached).toContain(`${server.origin}/hub/test-org/omni-tiny/resolve/main/onnx/text_model_quantized.onnx`);
+      await server.close();
+      // Offline now: every file comes from the disk cache, and the vectors are the same.
+      const second = await node.createEmbedder({ model: spec, host: `${server.origin}/hub`, cacheDir, workers: 1 });
+      const v2 = (await second.embed('a small red circle')).vector;
+      await second.dispose();
+      expect(dot(v1, v2)).toBeGreaterThan(0.99999);
+    } finally {
+      await server.close().catch(() => undefined);
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
