@@ -17,3 +17,6 @@ rmSync(resolve(root, 'dist'), { recursive: true, force: true });
 for (const mode of ['lib', 'lib-worker', 'browser', 'browser-worker']) await build({ configFile, mode, root });
 execFileSync(process.execPath, [resolve(root, 'node_modules/typescript/bin/tsc'), '-p', resolve(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
 console.log('built dist/ and dist/browser/');
+
+// omni-embed/node (dist/node/): its own script, after dist/ holds the bundled model.
+await import('./build-node.mjs');

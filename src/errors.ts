@@ -32,6 +32,10 @@ export type ErrorCode =
   | 'cache_error'
   | 'invalid_model_source'
   | 'model_too_large'
+  // server side (src/node, src/cli)
+  | 'node_dependency_missing'
+  | 'catalog_db_failed'
+  | 'cli_usage'
   // vector index (src/index) and recommendation (src/recommend)
   | IndexCode
   | RecommendCode;

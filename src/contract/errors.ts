@@ -13,6 +13,7 @@ import { ModelTooLargeError } from '../engine/pool-shape';
 import { WorkerCrashedError, WorkerStartError, WorkerUnavailableError } from '../api/errors';
 import { IndexError } from '../index/errors';
 import { RecommendError } from '../recommend/errors';
+import { CatalogDbError, CliUsageError, NodeDependencyError } from '../node/errors';
 import type { WireError } from './index';
 
 type ErrorClass = abstract new (...args: never[]) => OmniEmbedError;
@@ -43,6 +44,9 @@ export const ERROR_CLASSES: Readonly<Record<string, ErrorClass>> = Object.freeze
   ModelSourceError,
   IndexError,
   RecommendError,
+  NodeDependencyError,
+  CatalogDbError,
+  CliUsageError,
 });
 
 const STANDARD = new Set(['name', 'message', 'stack', 'cause', 'code']);
