@@ -54,20 +54,27 @@ test('the scan split over index workers (shared memory) equals the one-thread sc
     // Exact duplicates across the worker shares: ties must still break by insertion order.
     for (const i of [3, 35001, 70000]) vs[i] = vs[1]!;
     const qs = [vs[1]!, ...Array.from({ length: 3 }, () => Float32Array.from({ length: d }, rnd))];
-    const out: { storage: string; isolated: boolean; threads: number[]; same: boolean }[] = [];
+    const extra = Array.from({ length: 60000 }, () => Float32Array.from({ length: d }, rnd));
+    const out: { storage: string; isolated: boolean; threads: number[]; runs: { completed: number; failed: number }[]; same: boolean }[] = [];
     for (const storage of ['int8', 'float32', 'binary'] as const) {
       const results: string[] = [];
       const threads: number[] = [];
+      const runs: { completed: number; failed: number }[] = [];
       for (const opts of [{}, { threads: 1 }, { threads: 1, kernels: 'js' }]) {
         const idx = await m.createIndex({ dims: d, storage, device: 'cpu', ...opts });
         await idx.add(vs.map((vector: Float32Array, i: number) => ({ id: `v${i}`, vector, metadata: { odd: i % 2 === 1 } })));
         threads.push(idx.searchThreads);
         const got = [];
         for (const q of qs) for (const o of [{ k: 10 }, { k: 7, rescore: false }, { k: 5, filter: { odd: true } }, { k: 6, rescore: false, prefilter: 'hamming' }]) got.push(await idx.search(q, o));
+        // Grow the (shared) memory after the workers attached, remove some rows, and search again.
+        await idx.add(extra.map((vector: Float32Array, i: number) => ({ id: `x${i}`, vector })));
+        await idx.remove(['v2', 'v40000', 'x5']);
+        for (const q of [...qs, extra[7]!]) got.push(await idx.search(q, { k: 12 }));
         results.push(JSON.stringify(got));
+        runs.push(idx.threadedSearches);
         await idx.dispose();
       }
-      out.push({ storage, isolated: crossOriginIsolated, threads, same: results.every((r) => r === results[0]) });
+      out.push({ storage, isolated: crossOriginIsolated, threads, runs, same: results.every((r) => r === results[0]) });
     }
     return { out, cores: navigator.hardwareConcurrency };
   });
@@ -76,6 +83,9 @@ test('the scan split over index workers (shared memory) equals the one-thread sc
     expect(r.threads).toEqual([Math.min(8, report.cores), 1, 1]);
     expect(r.threads[0]).toBeGreaterThan(1);
     expect(r.same, r.storage).toBe(true);
+    // Every search of the default index really ran on the workers (none fell back), growth included.
+    expect(r.runs[0], r.storage).toEqual({ completed: 21, failed: 0 });
+    expect(r.runs[1]).toEqual({ completed: 0, failed: 0 });
   }
 });
 
