@@ -61,7 +61,7 @@ for (const n of SIZES) {
         const idx = await m.createIndex({ dims: DIMS, storage, device: 'cpu', capacity: n });
         // The same rows, one thread (and for int8 also plain SIMD), added from the same items.
         const others = {};
-        if (storage !== 'binary') others.one = await m.createIndex({ dims: DIMS, storage, device: 'cpu', capacity: n, threads: 1 });
+        others.one = await m.createIndex({ dims: DIMS, storage, device: 'cpu', capacity: n, threads: 1 });
         if (storage === 'int8') others.plain = await m.createIndex({ dims: DIMS, storage, device: 'cpu', capacity: n, threads: 1, kernels: 'simd' });
         if (JS) others.js = await m.createIndex({ dims: DIMS, storage, device: 'cpu', capacity: n, threads: 1, kernels: 'js' });
         let s = 0x9e3779b9 ^ n;
@@ -219,7 +219,7 @@ lines.push('');
 lines.push('Command: `node scripts/build.mjs && node bench/index/run.mjs` (raw: `bench/index/results.json`).');
 lines.push(`Machine: ${env.cpu}, ${env.cores} cores, ${env.memGiB} GiB, ${env.platform}, shared with other jobs during the run (load average ${env.load.map((x) => x.toFixed(1)).join(' / ')}); ${env.browser}, crossOriginIsolated=${pageInfo.isolated}, hardwareConcurrency ${pageInfo.cores}. ${env.date.slice(0, 16).replace('T', ' ')} UTC.`);
 lines.push('');
-lines.push(`Each cell: median (min–max) over ${RUNS} searches, one uncounted warm-up first; every variant and the copy are timed in the same rounds, in one page. **copy** = one thread copying (\`Uint8Array.prototype.set\`) the bytes the first stage reads (float32: N·1024; int8: N·260 = rows + scales; binary: N·32 sign bits). **ratio = search ÷ copy**. *app*: the index as created by default (index workers on every core for float32/int8; binary runs on one thread); *1 thread*: the same rows in an index with \`threads: 1\`; *plain SIMD*: \`threads: 1, kernels: 'simd'\` (no relaxed SIMD). int8 includes rescoring 40 candidates with the residual plane, binary rescoring 500 with the int8 copies. All variants returned identical results in every round: see "same".`);
+lines.push(`Each cell: median (min–max) over ${RUNS} searches, one uncounted warm-up first; every variant and the copy are timed in the same rounds, in one page. **copy** = one thread copying (\`Uint8Array.prototype.set\`) the bytes the first stage reads (float32: N·1024; int8: N·260 = rows + scales; binary: N·32 sign bits). **ratio = search ÷ copy**. *app*: the index as created by default (first stage split over index workers on every core); *1 thread*: the same rows in an index with \`threads: 1\`; *plain SIMD*: \`threads: 1, kernels: 'simd'\` (no relaxed SIMD). int8 includes rescoring 40 candidates with the residual plane, binary rescoring 500 with the int8 copies. All variants returned identical results in every round: see "same".`);
 lines.push('');
 lines.push('| N | storage | copy | app | app ratio | 1 thread | 1-thread ratio | plain SIMD (1 thread) | same | build (add) |');
 lines.push('|---|---|---|---|---|---|---|---|---|---|');

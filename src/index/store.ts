@@ -63,6 +63,8 @@ export class VectorStore {
   /** Where the scanned plane (f32 | i8 | bits) lives when WebAssembly SIMD is there; null: plain arrays. */
   arena: ScanArena | null = null;
   private arenaTried = false;
+  /** Scratch for int8 residuals (one row at a time; no allocation per added vector). */
+  private readonly residual: Float32Array;
   private planeInArena = false;
 
   constructor(
@@ -77,6 +79,7 @@ export class VectorStore {
     this.format = format;
     this.stride = paddedDims(dims);
     this.words = Math.ceil(dims / 32);
+    this.residual = new Float32Array(dims);
   }
 
   /** Bytes per row of the scanned plane. */
@@ -163,7 +166,7 @@ export class VectorStore {
       this.i8.fill(0, o + this.dims, o + this.stride);
       if (this.format === 'binary') packBitsInto(v, this.bits, slot * this.words);
       if (this.format === 'int8') {
-        const res = new Float32Array(this.dims);
+        const res = this.residual;
         for (let j = 0; j < this.dims; j++) res[j] = v[j]! - this.i8[o + j]! * Math.fround(sc);
         this.rscales[slot] = quantizeInt8Into(res, this.r8, o);
         this.r8.fill(0, o + this.dims, o + this.stride);

@@ -286,6 +286,11 @@ export class VectorIndex<M extends Json = Json> {
     return this.threaded?.usable(s) ? this.threaded : wasmScanner;
   }
 
+  /** @internal searches the index workers completed / failed over to this thread (tests). */
+  get threadedSearches(): { completed: number; failed: number } {
+    return { completed: this.threaded?.completed ?? 0, failed: this.threaded?.failed ?? 0 };
+  }
+
   /** Threads a search over this index uses now (1 below 65536 rows, or without cross-origin isolation). */
   get searchThreads(): number {
     return this.threaded?.usable(this.store) && this.store.arena && simdKernels() ? this.threaded.threads : 1;

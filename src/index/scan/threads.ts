@@ -97,6 +97,9 @@ const keyOf = (a: ScanArena): number => {
 export class ThreadedScanner implements Scanner {
   readonly kind = 'wasm';
   private attached: { key: number; pool: WorkerPool } | null = null;
+  /** Searches the workers completed / that failed over to one thread (tests read these). */
+  completed = 0;
+  failed = 0;
 
   constructor(readonly threads: number) {}
 
@@ -144,9 +147,13 @@ export class ThreadedScanner implements Scanner {
           dims: s.dims, hamming: Boolean(extra.hamming), qsum: extra.qsum ?? 0,
         }),
       ),
-    );
+    ).catch((e: unknown) => {
+      this.failed++;
+      throw e;
+    });
     const top = new TopK(req.k);
     for (const r of replies) for (let i = 0; i < r.n!; i++) top.push(r.scores![i]!, r.slots![i]!);
+    this.completed++;
     return top;
   }
 

@@ -68,8 +68,8 @@ export function scanRange(a: ScanArena, s: { format: string; stride: number; sca
   }
 }
 
-/** Rows per slice between yields: about 1–2 ms of scanning, so a search never blocks the page for long. */
-const SLICE_ROWS = 4 * KERNEL_BLOCK;
+/** Rows per slice between time checks: well under 1 ms of scanning unloaded, so even a heavily shared core stays far from a 50 ms task. */
+const SLICE_ROWS = KERNEL_BLOCK;
 
 /** The WASM SIMD scan over the store's arena (float32 / int8), on this thread. */
 export const wasmScanner: Scanner = {

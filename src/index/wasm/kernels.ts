@@ -56,68 +56,57 @@ function f32Body(): number[] {
   return func([[9, I32], [5, V128]], code);
 }
 
-/** Chunk loop of the int8 kernels: `step(off)` for the chunk `off` chunks past the cursors, four per iteration. */
-function chunkLoops(c: number, c4: number, chunks: number, pw: number, qp: number, qBytes: number, step: (off: number) => number[]): number[] {
-  return [
-    ...i32c(0), ...set(c),
-    ...forLoop(c, c4, [0, 1, 2, 3].flatMap(step), [...addTo(pw, i32c(64)), ...addTo(qp, i32c(4 * qBytes)), ...addTo(c, i32c(3))]),
-    ...forLoop(c, chunks, step(0), [...addTo(pw, i32c(16)), ...addTo(qp, i32c(qBytes))]),
-  ];
-}
-
-// i8(rows, n, rowBytes, chunks, q16, out): q16 holds 16 int16 per 16-byte chunk.
-function i8Body(): number[] {
+/**
+ * i8(rows, n, rowBytes, chunks, q16, out) and i8r(rows, n, rowBytes, chunks, qd, out): q16 holds 16
+ * int16 per 16-byte chunk; qd per chunk 16 hi digits, 16 lo digits, 16 mask bytes. Two rows share
+ * each query load, four chunks per step (static offsets), then the tails.
+ */
+function int8Body(relaxed: boolean): number[] {
   const [rows, n, rb, chunks, q, out] = [0, 1, 2, 3, 4, 5];
-  const [i, c, pw, qp, c4, acc, a] = [6, 7, 8, 9, 10, 11, 12];
-  const step = (k: number): number[] => [
-    ...get(pw), ...v128load(16 * k), ...set(a),
-    ...get(acc), ...get(a), ...i16x8.extLowI8, ...get(qp), ...v128load(32 * k), ...i32x4.dotI16, ...i32x4.add,
-    ...get(a), ...i16x8.extHighI8, ...get(qp), ...v128load(32 * k + 16), ...i32x4.dotI16, ...i32x4.add, ...set(acc),
-  ];
-  const code = [
-    ...get(chunks), ...i32c(-4), op.and, ...set(c4),
-    ...i32c(0), ...set(i),
-    ...get(rows), ...set(pw),
-    ...forLoop(i, n, [
-      ...v128zero(), ...set(acc),
-      ...get(q), ...set(qp),
-      ...chunkLoops(c, c4, chunks, pw, qp, 32, step),
-      ...get(out), ...get(i), ...i32c(2), op.shl, op.add,
-      ...get(acc), ...i32x4.lane(0), ...get(acc), ...i32x4.lane(1), op.add, ...get(acc), ...i32x4.lane(2), op.add, ...get(acc), ...i32x4.lane(3), op.add,
-      ...i32store(),
-      // Next row: rows + (i+1)·rowBytes (pw ran over by the chunk padding).
-      ...get(rows), ...get(i), ...i32c(1), op.add, ...get(rb), op.mul, op.add, ...set(pw),
-    ]),
-  ];
-  return func([[5, I32], [2, V128]], code);
-}
-
-// i8r(rows, n, rowBytes, chunks, qd, out): qd holds per chunk 16 hi digits, 16 lo digits, 16 mask bytes.
-function i8RelaxedBody(): number[] {
-  const [rows, n, rb, chunks, q, out] = [0, 1, 2, 3, 4, 5];
-  const [i, c, pw, qp, c4, ah, al, am, a] = [6, 7, 8, 9, 10, 11, 12, 13, 14];
+  const [i, c, qp, c4, n2] = [6, 7, 8, 9, 10];
+  const pws = [11, 12];
+  const a = 13;
+  const qv = [14, 15, 16];
+  const accBase = 17;
+  const perRow = relaxed ? 3 : 1;
+  const acc = (r: number, j: number): number => accBase + r * perRow + j;
+  const qBytes = relaxed ? 48 : 32;
   const hsum = (v: number): number[] => [...get(v), ...i32x4.lane(0), ...get(v), ...i32x4.lane(1), op.add, ...get(v), ...i32x4.lane(2), op.add, ...get(v), ...i32x4.lane(3), op.add];
-  const step = (k: number): number[] => [
-    ...get(pw), ...v128load(16 * k), ...set(a),
-    ...get(a), ...get(qp), ...v128load(48 * k), ...get(ah), ...relaxedDotAdd, ...set(ah),
-    ...get(a), ...get(qp), ...v128load(48 * k + 16), ...get(al), ...relaxedDotAdd, ...set(al),
-    ...get(a), ...get(qp), ...v128load(48 * k + 32), ...get(am), ...relaxedDotAdd, ...set(am),
+  const step = (R: number) => (k: number): number[] => [
+    ...(relaxed ? [0, 1, 2] : [0, 1]).flatMap((j) => [...get(qp), ...v128load(qBytes * k + 16 * j), ...set(qv[j]!)]),
+    ...Array.from({ length: R }, (_, r) => [
+      ...get(pws[r]!), ...v128load(16 * k), ...set(a),
+      ...(relaxed
+        ? [0, 1, 2].flatMap((j) => [...get(a), ...get(qv[j]!), ...get(acc(r, j)), ...relaxedDotAdd, ...set(acc(r, j))])
+        : [
+            ...get(acc(r, 0)), ...get(a), ...i16x8.extLowI8, ...get(qv[0]!), ...i32x4.dotI16, ...i32x4.add,
+            ...get(a), ...i16x8.extHighI8, ...get(qv[1]!), ...i32x4.dotI16, ...i32x4.add, ...set(acc(r, 0)),
+          ]),
+    ]).flat(),
+  ];
+  const bump = (R: number, chunksPer: number): number[] => [
+    ...pws.slice(0, R).flatMap((pw) => addTo(pw, i32c(16 * chunksPer))),
+    ...addTo(qp, i32c(qBytes * chunksPer)),
+  ];
+  const result = (r: number): number[] =>
+    relaxed ? [...hsum(acc(r, 0)), ...i32c(7), op.shl, ...hsum(acc(r, 1)), op.add, ...hsum(acc(r, 2)), ...i32c(13), op.shl, op.sub] : hsum(acc(r, 0));
+  const rowsOf = (R: number): number[] => [
+    ...Array.from({ length: R * perRow }, (_, x) => [...v128zero(), ...set(accBase + x)]).flat(),
+    ...Array.from({ length: R }, (_, r) => [...get(rows), ...get(i), ...(r ? [...i32c(r), op.add] : []), ...get(rb), op.mul, op.add, ...set(pws[r]!)]).flat(),
+    ...get(q), ...set(qp),
+    ...i32c(0), ...set(c),
+    ...forLoop(c, c4, [0, 1, 2, 3].flatMap(step(R)), [...bump(R, 4), ...addTo(c, i32c(3))]),
+    ...forLoop(c, chunks, step(R)(0), bump(R, 1)),
+    ...Array.from({ length: R }, (_, r) => [...get(out), ...get(i), ...i32c(2), op.shl, op.add, ...result(r), ...i32store(4 * r)]).flat(),
   ];
   const code = [
     ...get(chunks), ...i32c(-4), op.and, ...set(c4),
+    ...get(n), ...i32c(-2), op.and, ...set(n2),
     ...i32c(0), ...set(i),
-    ...get(rows), ...set(pw),
-    ...forLoop(i, n, [
-      ...v128zero(), ...set(ah), ...v128zero(), ...set(al), ...v128zero(), ...set(am),
-      ...get(q), ...set(qp),
-      ...chunkLoops(c, c4, chunks, pw, qp, 48, step),
-      ...get(out), ...get(i), ...i32c(2), op.shl, op.add,
-      ...hsum(ah), ...i32c(7), op.shl, ...hsum(al), op.add, ...hsum(am), ...i32c(13), op.shl, op.sub,
-      ...i32store(),
-      ...get(rows), ...get(i), ...i32c(1), op.add, ...get(rb), op.mul, op.add, ...set(pw),
-    ]),
+    ...forLoop(i, n2, rowsOf(2), addTo(i, i32c(1))),
+    ...forLoop(i, n, rowsOf(1)),
   ];
-  return func([[5, I32], [4, V128]], code);
+  return func([[7, I32], [4, V128], [2 * perRow, V128]], code);
 }
 
 // popcnt(rows, n, words, qb, out)
@@ -180,10 +169,10 @@ export type KernelName = 'f32' | 'i8' | 'i8r' | 'popcnt' | 'lut';
 export function kernelBytes(shared: boolean, relaxed: boolean): Uint8Array<ArrayBuffer> {
   const fns = [
     { name: 'f32', params: 5, body: f32Body() },
-    { name: 'i8', params: 6, body: i8Body() },
+    { name: 'i8', params: 6, body: int8Body(false) },
     { name: 'popcnt', params: 5, body: popcntBody() },
     { name: 'lut', params: 5, body: lutBody() },
   ];
-  if (relaxed) fns.push({ name: 'i8r', params: 6, body: i8RelaxedBody() });
+  if (relaxed) fns.push({ name: 'i8r', params: 6, body: int8Body(true) });
   return moduleOf(fns, shared);
 }
