@@ -8,18 +8,9 @@ import { test, expect } from './fixtures';
 test('CPU and GPU top-k give identical ids and scores (float32 and int8; random, clustered, ties, filters, shards)', async ({ served }) => {
   const report = await served.evaluate(async () => {
     const m = await import('/dist/browser/index.js' as string);
-    function rng(seed: number): () => number {
-      let a = seed >>> 0;
-      return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
-    }
+    const rng = testRandom;
     const r = rng(7);
-    const gauss = () => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
+    const gauss = () => testGauss(r);
     const d = 64;
     const randomVec = () => Float32Array.from({ length: d }, gauss);
     const centres = Array.from({ length: 12 }, randomVec);

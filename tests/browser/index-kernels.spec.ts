@@ -7,14 +7,8 @@ import { test, expect } from './fixtures';
 test('relaxed SIMD, plain SIMD and the JS reference agree exactly (int8, float32, binary)', async ({ served }) => {
   const report = await served.evaluate(async () => {
     const m = await import('/dist/browser/index.js' as string);
-    let a = 99;
-    const rnd = (): number => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return (((t ^ (t >>> 14)) >>> 0) / 4294967296) - 0.5;
-    };
+    const uniform = testRandom(99);
+    const rnd = (): number => uniform() - 0.5;
     const out: { case: string; kernels: string[]; same: boolean; n: number }[] = [];
     for (const storage of ['int8', 'float32', 'binary'] as const) {
       for (const dims of [37, 256]) {

@@ -2,7 +2,7 @@ import { test, expect } from './fixtures';
 
 /** Page-side helpers: a seeded vector generator and the module. */
 const SETUP = `
-  window.__rng = (seed) => { let a = seed >>> 0; return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; }; };
+  window.__rng = testRandom;
   window.__vecs = (n, d, seed, prefix) => { const r = window.__rng(seed); const out = []; for (let i = 0; i < n; i++) { const v = new Float32Array(d); for (let j = 0; j < d; j++) v[j] = r() - 0.5; out.push({ id: prefix + i, vector: v, metadata: { i, tag: i % 3 === 0 ? 'a' : 'b' } }); } return out; };
 `;
 

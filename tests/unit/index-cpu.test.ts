@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom as rng } from '../../src/recommend/kmeans';
+import { gauss, seededRandom as rng } from '../helpers/random';
 import { createIndex, importIndex, IndexError, type IndexItem, type Json } from '../../src/index/index';
 import { OmniEmbedError } from '../../src/errors';
 import { disableSimdForTesting, simdKernels } from '../../src/index/simd';
 
 // ---- small deterministic data helpers (kept local: tests own their data) ----
-function gauss(r: () => number): number {
-  return Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
-}
 function randomVecs(n: number, d: number, seed: number): Float32Array[] {
   const r = rng(seed);
   return Array.from({ length: n }, () => Float32Array.from({ length: d }, () => gauss(r)));

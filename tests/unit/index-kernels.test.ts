@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom as rng } from '../../src/recommend/kmeans';
+import { gauss, seededRandom as rng } from '../helpers/random';
 import { createIndex, IndexError, type IndexItem } from '../../src/index/index';
 import { disableSimdForTesting, prepareQuery, qmaxFor, scoreRowI8, simdKernels } from '../../src/index/simd';
 import { VectorStore } from '../../src/index/store';
 
-function gauss(r: () => number): number {
-  return Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
-}
 function vecs(n: number, d: number, seed: number): Float32Array[] {
   const r = rng(seed);
   return Array.from({ length: n }, () => Float32Array.from({ length: d }, () => gauss(r)));

@@ -21,9 +21,9 @@ const ROOT_API = [
   'LoadProgress', 'listCachedModels', 'deleteCachedModel', 'clearModelCache', 'CachedModel',
   // index
   'createIndex', 'importIndex', 'deletePersistedIndex', 'VectorIndex', 'GpuInfo', 'IndexBackend', 'JsonValue', 'Metric', 'StorageFormat',
-  'DevicePreference', 'IndexItem', 'StoredItem', 'PersistOptions', 'CreateIndexOptions', 'MetadataFilter', 'FilterFn', 'SearchOptions', 'SearchResult',
+  'DevicePreference', 'IndexItem', 'StoredItem', 'PersistOptions', 'CreateIndexOptions', 'MetadataFilter', 'FilterFn', 'SearchOptions', 'SearchResult', 'ScanKernels',
   // recommendation
-  'RecommendError', 'RecommendErrorCode', 'interestVector', 'multiInterest', 'recommend', 'moreLikeThis', 'trainSemanticIds', 'formatSemanticId', 'SemanticIdCodebook', 'SemanticIdIndex',
+  'RecommendError', 'RecommendErrorCode', 'VectorLookup', 'interestVector', 'multiInterest', 'recommend', 'moreLikeThis', 'trainSemanticIds', 'formatSemanticId', 'SemanticIdCodebook', 'SemanticIdIndex',
   'HistoryItem', 'InterestOptions', 'Interest', 'RecommendOptions', 'Recommendation', 'SemanticId', 'SemanticIdTrainOptions', 'CodebookJson',
 ];
 
