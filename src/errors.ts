@@ -4,8 +4,12 @@
  * the page↔worker contract (src/contract/errors.ts) re-creates the same class on the page.
  *
  * Each class sets `name` itself: class names do not survive minification, and `err.name` is what
- * apps log. tests/unit/error-names.test.ts checks that on a minified build.
+ * apps log. tests/unit/errors.test.ts checks that on a minified build.
  */
+
+// Type-only imports: the areas' code lists are erased at build time, so no module cycle exists.
+import type { IndexErrorCode } from './index/errors';
+import type { RecommendErrorCode } from './recommend/errors';
 
 /** Every code the SDK throws, in one place; docs/api.md has the table with what each means. */
 export type ErrorCode =
@@ -36,35 +40,9 @@ export type ErrorCode =
   | 'node_dependency_missing'
   | 'catalog_db_failed'
   | 'cli_usage'
-  // vector index (src/index) and recommendation (src/recommend)
-  | IndexCode
-  | RecommendCode;
-
-/** Codes of the vector index; kept here so the one union above lists them. */
-export type IndexCode =
-  | 'index_invalid_options'
-  | 'index_dims_mismatch'
-  | 'index_invalid_vector'
-  | 'index_invalid_id'
-  | 'index_duplicate_id'
-  | 'index_unknown_id'
-  | 'index_disposed'
-  | 'index_gpu_unavailable'
-  | 'index_gpu_lost'
-  | 'index_persist_failed'
-  | 'index_persist_mismatch'
-  | 'index_bad_file'
-  | 'index_import_mismatch'
-  | 'index_too_large';
-
-/** Codes of the recommendation helpers (src/recommend). */
-export type RecommendCode =
-  | 'recommend_empty_history'
-  | 'recommend_not_trained'
-  | 'recommend_unknown_id'
-  | 'recommend_invalid_vector'
-  | 'recommend_dims_mismatch'
-  | 'recommend_invalid_options';
+  // vector index (src/index) and recommendation (src/recommend): their lists live with them
+  | IndexErrorCode
+  | RecommendErrorCode;
 
 export class OmniEmbedError extends Error {
   readonly code: ErrorCode;

@@ -20,7 +20,7 @@ type ErrorClass = abstract new (...args: never[]) => OmniEmbedError;
 
 /**
  * Every class that may cross, keyed by its `name`. Written as shorthand properties: minifiers
- * rename the classes but keep these keys, and tests/unit/error-names.test.ts checks each key
+ * rename the classes but keep these keys, and tests/unit/errors.test.ts checks each key
  * equals the `name` its instances carry.
  */
 export const ERROR_CLASSES: Readonly<Record<string, ErrorClass>> = Object.freeze({

@@ -15,21 +15,23 @@ export interface Pixels { data: Uint8ClampedArray; width: number; height: number
 
 export type ImagePayload = Blob | ImageBitmap | Pixels;
 export interface AudioPayload { samples: Float32Array; sampleRate: number }
-export interface VideoPayload { frames: ImagePayload[] }
 
-export interface OmniPayload {
-  text?: string;
-  image?: ImagePayload;
-  audio?: AudioPayload;
-  video?: VideoPayload;
-}
-
-export type Payload =
+/**
+ * The shape of a job's input, over how images and audio travel: the browser sends Blobs, bitmaps
+ * and PCM (Payload); omni-embed/node sends still-encoded bytes too (src/node/payload.ts).
+ */
+export interface VideoOf<I> { frames: I[] }
+export interface OmniOf<I, A> { text?: string; image?: I; audio?: A; video?: VideoOf<I> }
+export type PayloadOf<I, A> =
   | { kind: 'text'; text: string }
-  | { kind: 'image'; image: ImagePayload }
-  | { kind: 'audio'; audio: AudioPayload }
-  | { kind: 'video'; video: VideoPayload }
-  | { kind: 'omni'; item: OmniPayload };
+  | { kind: 'image'; image: I }
+  | { kind: 'audio'; audio: A }
+  | { kind: 'video'; video: VideoOf<I> }
+  | { kind: 'omni'; item: OmniOf<I, A> };
+
+export type VideoPayload = VideoOf<ImagePayload>;
+export type OmniPayload = OmniOf<ImagePayload, AudioPayload>;
+export type Payload = PayloadOf<ImagePayload, AudioPayload>;
 
 export interface EmbedJob {
   payload: Payload;

@@ -6,7 +6,7 @@ import { DisposedError, InvalidInputError, OmniEmbedError } from '../errors';
 import { UnsupportedModalityError } from './errors';
 import { assertFitsWasm } from './pool-shape';
 import { MODALITIES, specGraphs, specModalities, type Modality, type ModelSpec } from '../presets/spec';
-import { planDevice, probeWebGpu, type Device, type DeviceRequest, type Dtype } from './backend';
+import { planDevice, probeWebGpu, type DeviceRequest, type Dtype } from './backend';
 import { configureRuntime, wasmThreads, type RuntimeOptions } from './session';
 import { GraphSessions } from './graph-sessions';
 import { embedOmniItems, type ModalityEncoders } from './omni';
@@ -196,7 +196,7 @@ export class Engine {
   }
 
   private async embedKind(kind: Payload['kind'], jobs: EmbedJob[]): Promise<Embedded[]> {
-    const of = <K extends Payload['kind']>(k: K) => jobs.map((j) => j.payload as Extract<Payload, { kind: K }>);
+    const of = <K extends Payload['kind']>(_kind: K) => jobs.map((j) => j.payload as Extract<Payload, { kind: K }>);
     const tag = (modality: Modality) => (e: Encoded) => e.embeds.map((vector) => ({ vector, modalities: [modality] }));
     switch (kind) {
       case 'text': return tag('text')(await this.encoders.text(of('text').map((p) => p.text)));

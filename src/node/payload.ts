@@ -1,22 +1,16 @@
 // What the Node main thread sends its worker threads: the contract's payloads, except that images
 // and WAV audio may still be encoded bytes. Decoding (sharp, the WAV parser) and resizing happen in
 // the worker, off the main thread, as the browser decodes images in its worker.
-import type { AudioPayload, Pixels } from '../contract';
+import type { AudioPayload, OmniOf, PayloadOf, Pixels, VideoOf } from '../contract';
 
 /** An encoded file (PNG, JPEG, WebP, … or WAV); `name` only labels errors. */
 export interface Encoded { encoded: Uint8Array; name?: string }
 
 export type NodeImage = Pixels | Encoded;
 export type NodeAudio = AudioPayload | Encoded;
-export interface NodeVideo { frames: NodeImage[] }
-export interface NodeOmni { text?: string; image?: NodeImage; audio?: NodeAudio; video?: NodeVideo }
-
-export type NodePayload =
-  | { kind: 'text'; text: string }
-  | { kind: 'image'; image: NodeImage }
-  | { kind: 'audio'; audio: NodeAudio }
-  | { kind: 'video'; video: NodeVideo }
-  | { kind: 'omni'; item: NodeOmni };
+export type NodeVideo = VideoOf<NodeImage>;
+export type NodeOmni = OmniOf<NodeImage, NodeAudio>;
+export type NodePayload = PayloadOf<NodeImage, NodeAudio>;
 
 export interface NodeJob { payload: NodePayload; instruction?: string }
 
