@@ -43,7 +43,7 @@ async function nodeInput(spec: Spec): Promise<unknown> {
 async function browserVectors(page: import('@playwright/test').Page, dtype: string, extra: number[], modelUrl?: string): Promise<number[][]> {
   return page.evaluate(async ({ dtype, specs, extra, modelUrl }) => {
     const omni = await import('/dist/browser/index.js');
-    const embedder = await omni.createEmbedder({ device: 'wasm', dtype: dtype as 'fp32' | 'q8', ...(modelUrl ? { modelUrl } : {}) });
+    const embedder = await omni.createEmbedder({ device: 'wasm', dtype: dtype as 'fp32' | 'q8' | 'q4' | 'fp16', ...(modelUrl ? { modelUrl } : {}) });
     const out: number[][] = [];
     for (const spec of specs) out.push(Array.from((await embedder.embed(await (window as any).heldoutInput(spec))).vector));
     // A PNG whose size differs from the model's: the canvas resize path.
@@ -53,7 +53,7 @@ async function browserVectors(page: import('@playwright/test').Page, dtype: stri
   }, { dtype, specs: CASES.map((c) => c.spec), extra, modelUrl });
 }
 
-async function nodeVectors(dtype: 'fp32' | 'q8' | 'q4', extra: Uint8Array, modelDir?: string): Promise<{ vectors: number[][]; info: any }> {
+async function nodeVectors(dtype: 'fp32' | 'q8' | 'q4' | 'fp16', extra: Uint8Array, modelDir?: string): Promise<{ vectors: number[][]; info: any }> {
   const { createEmbedder } = await loadNode();
   const embedder = await createEmbedder({ dtype, workers: 1, ...(modelDir ? { modelDir } : {}) });
   try {
@@ -66,12 +66,13 @@ async function nodeVectors(dtype: 'fp32' | 'q8' | 'q4', extra: Uint8Array, model
   }
 }
 
-// fp32 and q8 are what the package bundles (dist/models/omni-tiny); q4 loads from the repo's full
+// fp32 and q8 are what the package bundles (dist/models/omni-tiny); q4 and fp16 load from the repo's full
 // model folder on both sides (the browser over HTTP, Node from disk).
 const SETUPS = [
   { dtype: 'fp32' as const, where: 'bundled model' },
   { dtype: 'q8' as const, where: 'bundled model' },
   { dtype: 'q4' as const, where: 'models/omni-tiny folder', modelUrl: '/models/omni-tiny/', modelDir: 'models/omni-tiny' },
+  { dtype: 'fp16' as const, where: 'models/omni-tiny folder', modelUrl: '/models/omni-tiny/', modelDir: 'models/omni-tiny' },
 ];
 
 for (const { dtype, where, modelUrl, modelDir } of SETUPS) {
