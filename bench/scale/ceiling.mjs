@@ -55,9 +55,9 @@ try {
       };`;
     const worker = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })), { type: 'module' });
     const call = (msg) => new Promise((ok, bad) => { worker.onmessage = ({ data }) => (data.ok ? ok(data.times) : bad(new Error(data.error))); worker.postMessage(msg); });
-    const repo = '/replicas/full/Xenova/clip-vit-base-patch32/resolve/main/onnx/';
+    const repo = `${location.origin}/replicas/full/Xenova/clip-vit-base-patch32/resolve/main/onnx/`;
     const out = {};
-    out.matmul = await call({ kind: 'matmul', url: '/.replicas/bench/matmul.onnx', rows: ROWS, runs: RUNS * 3, threads: THREADS });
+    out.matmul = await call({ kind: 'matmul', url: `${location.origin}/.replicas/bench/matmul.onnx`, rows: ROWS, runs: RUNS * 3, threads: THREADS });
     out['vision fp32'] = await call({ kind: 'vision', url: `${repo}vision_model.onnx`, batch: BATCH, runs: RUNS, threads: THREADS });
     out['vision q8'] = await call({ kind: 'vision', url: `${repo}vision_model_quantized.onnx`, batch: BATCH, runs: RUNS, threads: THREADS });
     worker.terminate();
