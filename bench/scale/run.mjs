@@ -1,7 +1,9 @@
 // Real-scale runs of omni-embed on the full-size CLIP ViT-B/32 replicas (tools/replicas/), WASM:
 // peak page+workers memory (measureUserAgentSpecificMemory), time to ready, images/s and texts/s
 // (captions of mixed lengths) for fp32 and q8 with 1 and 2 workers. Not part of npm test:
-//   node bench/scale/run.mjs [--runs 2] [--port 4610] [--only fp32,q8] [--no-write]
+//   node bench/scale/run.mjs [--runs 2] [--port 4610] [--only fp32,q8] [--workers 1,2] [--images 16] [--texts 64]
+//                            [--builds dist/browser,bench/.out/scale-before] [--out bench/scale/results.json] [--no-write]
+// --builds compares library builds (folders with index.js + workers/) setup by setup, in one browser.
 // Generates the replicas first (cached), serves them in the hub layout, alternates the setups run
 // by run, and writes bench/scale/results.json. Build the library first: `node scripts/build.mjs`.
 import { chromium } from 'playwright-core';
@@ -18,7 +20,9 @@ const arg = (name, def) => { const i = argv.indexOf(`--${name}`); return i >= 0 
 const RUNS = Number(arg('runs', '2'));
 const PORT = Number(arg('port', '4610'));
 const DTYPES = arg('only', 'fp32,q8').split(',');
-const WORKERS = [1, 2];
+const WORKERS = arg('workers', '1,2').split(',').map(Number);
+const BUILDS = arg('builds', 'dist/browser').split(',');
+const OUT = arg('out', 'bench/scale/results.json');
 const N = { images: Number(arg('images', '16')), texts: Number(arg('texts', '64')) };
 const log = (...a) => console.log(`[bench:scale ${new Date().toISOString().slice(11, 19)}]`, ...a);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
@@ -45,11 +49,11 @@ const browser = await chromium.launch({
 const host = `${server.origin}/replicas/full`;
 const texts = captions(N.texts);
 
-async function once(dtype, workers) {
+async function once(dtype, workers, build) {
   const page = await browser.newPage();
   await page.goto(`${server.origin}/tests/pages/blank.html`);
-  const r = await page.evaluate(async ({ host, dtype, workers, texts, images }) => {
-    const omni = await import('/dist/browser/index.js');
+  const r = await page.evaluate(async ({ host, dtype, workers, texts, images, build }) => {
+    const omni = await import(`/${build}/index.js`);
     const mem = async () => (await performance.measureUserAgentSpecificMemory()).bytes;
     const blobs = [];
     for (let i = 0; i < images; i++) {
@@ -68,7 +72,7 @@ async function once(dtype, workers) {
     const e = await omni.createEmbedder({ model: 'clip-vit-base-patch32', host, dtype, device: 'wasm', workers });
     const ready = performance.now() - t0;
     await e.embed('warm up'); // first text run
-    await e.embed(blobs[0]); // first image run creates the vision session
+    if (images > 0) await e.embed(blobs[0]); // first image run creates the vision session
     await sample();
     const t1 = performance.now();
     await Promise.all(blobs.map((b) => e.embed(b)));
@@ -83,20 +87,20 @@ async function once(dtype, workers) {
     q.sort((a, b) => a - b);
     const info = e.info;
     await e.dispose();
-    return { ready, imagesPerS: images / (imagesMs / 1000), textsPerS: texts.length / (textsMs / 1000), queryMs: q[2], peakBytes: peak, baseBytes: base, threads: info.threads, workers };
-  }, { host, dtype, workers, texts, images: N.images });
+    return { ready, imagesPerS: images ? images / (imagesMs / 1000) : null, textsPerS: texts.length / (textsMs / 1000), queryMs: q[2], peakBytes: peak, baseBytes: base, threads: info.threads, workers };
+  }, { host, dtype, workers, texts, images: N.images, build });
   await page.close();
   return r;
 }
 
 const results = {};
 for (let run = 0; run < RUNS; run++) {
-  const setups = DTYPES.flatMap((d) => WORKERS.map((w) => [d, w]));
+  const setups = DTYPES.flatMap((d) => WORKERS.flatMap((w) => BUILDS.map((b) => [d, w, b])));
   if (run % 2) setups.reverse(); // alternate the order: the machine is shared
-  for (const [dtype, workers] of setups) {
-    const key = `${dtype} ${workers}w`;
+  for (const [dtype, workers, build] of setups) {
+    const key = `${dtype} ${workers}w${BUILDS.length > 1 ? ` ${build}` : ''}`;
     log(`run ${run + 1}/${RUNS}: ${key}`);
-    const r = await once(dtype, workers);
+    const r = await once(dtype, workers, build);
     log(key, JSON.stringify({ ...r, peakMB: Math.round(r.peakBytes / 1e6) }));
     (results[key] ??= []).push(r);
   }
@@ -107,7 +111,7 @@ await server.close();
 const summary = Object.fromEntries(Object.entries(results).map(([k, rs]) => [k, {
   runs: rs.length,
   readyMs: Math.round(median(rs.map((r) => r.ready))),
-  imagesPerS: +median(rs.map((r) => r.imagesPerS)).toFixed(2),
+  imagesPerS: rs[0].imagesPerS === null ? null : +median(rs.map((r) => r.imagesPerS)).toFixed(2),
   textsPerS: +median(rs.map((r) => r.textsPerS)).toFixed(2),
   queryMs: Math.round(median(rs.map((r) => r.queryMs))),
   peakMB: Math.round(median(rs.map((r) => r.peakBytes)) / 1e6),
@@ -116,8 +120,8 @@ const summary = Object.fromEntries(Object.entries(results).map(([k, rs]) => [k, 
 }]));
 console.table(summary);
 if (!argv.includes('--no-write')) {
-  writeFileSync(resolve(root, 'bench/scale/results.json'), JSON.stringify({
-    date: new Date().toISOString(), machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, shared with other sessions`,
+  writeFileSync(resolve(root, OUT), JSON.stringify({
+    date: new Date().toISOString(), command: `node bench/scale/run.mjs ${argv.join(' ')}`.trim(), machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, shared with other sessions`,
     model: 'Xenova/clip-vit-base-patch32 replica (tools/replicas, seed 0), WASM', n: N, summary, raw: results,
   }, null, 2));
 }

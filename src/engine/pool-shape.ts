@@ -8,12 +8,18 @@ import { OmniEmbedError } from '../errors';
 /** wasm32's address space, per worker: the whole ORT heap (weights included) must fit in it. */
 export const WASM_MEMORY_LIMIT = 4 * 2 ** 30;
 /**
- * Heap a worker needs per model byte at session creation: the file's bytes are copied into the
- * heap and the initializers unpacked from them, so both live at once for a moment.
+ * Heap a worker needs per model byte: the file's bytes are copied into the heap and the
+ * initializers unpacked from them. Measured peak per worker: 1201 MB for CLIP fp32's 605 MB of
+ * files, 320 MB for q8's 152 MB (measureUserAgentSpecificMemory, bench/scale/results.json).
  */
 export const CREATE_PEAK_FACTOR = 2;
-/** Above this size one worker with every core as a thread beats two copies (see docs/benchmarks.md, "Real scale"). */
-export const ONE_COPY_BYTES = 150e6;
+/**
+ * Above this size the model runs as one copy with every core as a thread. Measured on the CLIP
+ * replicas (docs/benchmarks.md, "Real scale"): a second fp32 copy (605 MB of files) took peak
+ * memory from 1.2 to 2.2 GB and cost a third of image throughput; for q8 (152 MB) two copies cost
+ * 285 MB and gave more text throughput and far lower one-query latency.
+ */
+export const ONE_COPY_BYTES = 300e6;
 
 export class ModelTooLargeError extends OmniEmbedError {
   readonly bytes: number;

@@ -4,9 +4,9 @@ import { choosePoolShape, ModelTooLargeError, ONE_COPY_BYTES } from '../../src/e
 const MB = 1e6;
 
 describe('choosePoolShape', () => {
-  it('runs a small model (omni-tiny, CLIP q8 text) in two workers on WASM, splitting the cores', () => {
+  it('runs a small model (omni-tiny, CLIP q8) in two workers on WASM, splitting the cores', () => {
     expect(choosePoolShape({ modelBytes: 9 * MB, cores: 8, device: 'wasm' })).toMatchObject({ workers: 2, threadsPerWorker: 4 });
-    expect(choosePoolShape({ modelBytes: 64 * MB, cores: 2, device: 'wasm' })).toMatchObject({ workers: 2, threadsPerWorker: 1 });
+    expect(choosePoolShape({ modelBytes: 152 * MB, cores: 2, device: 'wasm' })).toMatchObject({ workers: 2, threadsPerWorker: 1 });
     expect(choosePoolShape({ modelBytes: 9 * MB, cores: 1, device: 'wasm' })).toMatchObject({ workers: 1, threadsPerWorker: 1 });
   });
 
