@@ -19,8 +19,12 @@ export function planDevice(request: DeviceRequest, dtype: Dtype | undefined, gpu
   if (!gpu.available) return { device: 'wasm', dtype: dtype ?? 'q8', reason: `WebGPU requested but ${gpu.description}` };
   // Quantized weights dequantize to fp32 on the GPU; fp32 is the safe default there.
   const chosen = dtype ?? 'fp32';
+  // Half-precision files need shader-f16 on the GPU: fall back to their full-precision twins.
   if (chosen === 'fp16' && !gpu.shaderF16) {
     return { device: 'webgpu', dtype: 'fp32', reason: 'adapter lacks shader-f16; using fp32 instead of fp16' };
+  }
+  if (chosen === 'q4f16' && !gpu.shaderF16) {
+    return { device: 'webgpu', dtype: 'q4', reason: 'adapter lacks shader-f16; using q4 instead of q4f16' };
   }
   return { device: 'webgpu', dtype: chosen, reason: gpu.description };
 }
