@@ -1,7 +1,8 @@
 // `npm run bench`: every benchmark suite, one after the other (not part of npm test).
 //   node bench/run.mjs [args passed to each suite, e.g. --quick]
 // Suites: bench/embed/run.mjs (omni-embed vs transformers.js), bench/index/run.mjs and bench/scale/run.mjs
-// (full-size CLIP replicas: memory, start, throughput), each when present.
+// (full-size CLIP replicas: memory, start, throughput) and bench/node/run.mjs (omni-embed/node vs the
+// browser, items/s per modality), each when present.
 // Build the library first: `node scripts/build.mjs`.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { resolve } from 'node:path';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const args = process.argv.slice(2);
-const suites = ['bench/embed/run.mjs', 'bench/index/run.mjs', 'bench/scale/run.mjs'].filter((s) => existsSync(resolve(root, s)));
+const suites = ['bench/embed/run.mjs', 'bench/index/run.mjs', 'bench/scale/run.mjs', 'bench/node/run.mjs'].filter((s) => existsSync(resolve(root, s)));
 let failed = 0;
 for (const suite of suites) {
   console.log(`\n=== ${suite} ${args.join(' ')}`);
