@@ -1,4 +1,5 @@
 import { test, expect } from './fixtures';
+import type { SearchOptions } from '../../src/index';
 
 /**
  * The WebGPU path (WGSL scoring + per-workgroup top-k, host merge) must return exactly the ids the
@@ -7,7 +8,7 @@ import { test, expect } from './fixtures';
  */
 test('CPU and GPU top-k give identical ids and scores (float32 and int8; random, clustered, ties, filters, shards)', async ({ served }) => {
   const report = await served.evaluate(async () => {
-    const m = await import('/dist/browser/index.js' as string);
+    const m = await import('/dist/browser/index.js');
     const rng = testRandom;
     const r = rng(7);
     const gauss = () => testGauss(r);
@@ -35,7 +36,7 @@ test('CPU and GPU top-k give identical ids and scores (float32 and int8; random,
         await idx.remove([`${kind}17`, `${kind}4000`]);
         const queries = [items[5]!.vector, ...Array.from({ length: 6 }, gen)];
         for (const [qi, q] of queries.entries()) {
-          for (const opts of [{ k: 10 }, { k: 37 }, { k: 10, filter: { even: true } }, { k: 5, exclude: ['dup0', 'dup1', `${kind}5`] }, { k: 12, filter: { g: { $in: [1, 3] } } }]) {
+          for (const opts of [{ k: 10 }, { k: 37 }, { k: 10, filter: { even: true } }, { k: 5, exclude: ['dup0', 'dup1', `${kind}5`] }, { k: 12, filter: { g: { $in: [1, 3] } } }] as SearchOptions[]) {
             const cpu = await idx.search(q, { ...opts, device: 'cpu' });
             const gpu = await idx.search(q, { ...opts, device: 'gpu' });
             const scoreDiff = Math.max(0, ...cpu.map((x: { score: number }, i: number) => Math.abs(x.score - (gpu[i]?.score ?? Infinity))));
@@ -64,7 +65,7 @@ test('CPU and GPU top-k give identical ids and scores (float32 and int8; random,
 
 test('device "gpu" really runs on WebGPU and "auto" keeps small indexes on the CPU', async ({ served }) => {
   const res = await served.evaluate(async () => {
-    const m = await import('/dist/browser/index.js' as string);
+    const m = await import('/dist/browser/index.js');
     const idx = await m.createIndex({ dims: 8, device: 'gpu' });
     await idx.add({ id: 'a', vector: new Float32Array([1, 0, 0, 0, 0, 0, 0, 0]) });
     const hit = await idx.search(new Float32Array([1, 0, 0, 0, 0, 0, 0, 0]));

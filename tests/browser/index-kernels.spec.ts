@@ -1,4 +1,5 @@
 import { test, expect } from './fixtures';
+import type { CreateIndexOptions, SearchOptions } from '../../src/index';
 
 /**
  * In Chromium (which has relaxed SIMD), every CPU kernel must return the JS reference's ids and
@@ -6,7 +7,7 @@ import { test, expect } from './fixtures';
  */
 test('relaxed SIMD, plain SIMD and the JS reference agree exactly (int8, float32, binary)', async ({ served }) => {
   const report = await served.evaluate(async () => {
-    const m = await import('/dist/browser/index.js' as string);
+    const m = await import('/dist/browser/index.js');
     const uniform = testRandom(99);
     const rnd = (): number => uniform() - 0.5;
     const out: { case: string; kernels: string[]; same: boolean; n: number }[] = [];
@@ -40,7 +41,7 @@ test('relaxed SIMD, plain SIMD and the JS reference agree exactly (int8, float32
 
 test('the scan split over index workers (shared memory) equals the one-thread scan and the JS reference', async ({ served }) => {
   const report = await served.evaluate(async () => {
-    const m = await import('/dist/browser/index.js' as string);
+    const m = await import('/dist/browser/index.js');
     let s = 4242;
     const rnd = (): number => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296) - 0.5;
     const n = 70001, d = 40;
@@ -54,12 +55,12 @@ test('the scan split over index workers (shared memory) equals the one-thread sc
       const results: string[] = [];
       const threads: number[] = [];
       const runs: { completed: number; failed: number }[] = [];
-      for (const opts of [{}, { threads: 1 }, { threads: 1, kernels: 'js' }]) {
+      for (const opts of [{}, { threads: 1 }, { threads: 1, kernels: 'js' }] as Partial<CreateIndexOptions>[]) {
         const idx = await m.createIndex({ dims: d, storage, device: 'cpu', ...opts });
         await idx.add(vs.map((vector: Float32Array, i: number) => ({ id: `v${i}`, vector, metadata: { odd: i % 2 === 1 } })));
         threads.push(idx.searchThreads);
         const got = [];
-        for (const q of qs) for (const o of [{ k: 10 }, { k: 7, rescore: false }, { k: 5, filter: { odd: true } }, { k: 6, rescore: false, prefilter: 'hamming' }]) got.push(await idx.search(q, o));
+        for (const q of qs) for (const o of [{ k: 10 }, { k: 7, rescore: false }, { k: 5, filter: { odd: true } }, { k: 6, rescore: false, prefilter: 'hamming' }] as SearchOptions[]) got.push(await idx.search(q, o));
         // Grow the (shared) memory after the workers attached, remove some rows, and search again.
         await idx.add(extra.map((vector: Float32Array, i: number) => ({ id: `x${i}`, vector })));
         await idx.remove(['v2', 'v40000', 'x5']);
@@ -86,7 +87,7 @@ test('the scan split over index workers (shared memory) equals the one-thread sc
 test('a search over 300k × 256 never blocks the main thread for a long task (workers and one thread)', async ({ served }) => {
   test.setTimeout(360_000);
   const r = await served.evaluate(async () => {
-    const m = await import('/dist/browser/index.js' as string);
+    const m = await import('/dist/browser/index.js');
     const longTasks: number[] = [];
     const obs = new PerformanceObserver((l) => {
       for (const e of l.getEntries()) longTasks.push(e.duration);

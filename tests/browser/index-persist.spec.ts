@@ -9,7 +9,7 @@ const SETUP = `
 test('a reload restores exactly the committed index (ids, order, metadata, vectors, results); uncommitted changes are dropped', async ({ served }) => {
   await served.addScriptTag({ content: SETUP });
   const before = await served.evaluate(async () => {
-    const m = await import('/dist/browser/index.js' as string);
+    const m = await import('/dist/browser/index.js');
     const w = window as any;
     await m.deletePersistedIndex('persist-reload');
     const idx = await m.createIndex({ dims: 48, storage: 'int8', persist: { name: 'persist-reload' } });
@@ -30,7 +30,7 @@ test('a reload restores exactly the committed index (ids, order, metadata, vecto
   await served.reload();
   await served.addScriptTag({ content: SETUP });
   const after = await served.evaluate(async (q: number[]) => {
-    const m = await import('/dist/browser/index.js' as string);
+    const m = await import('/dist/browser/index.js');
     const idx = await m.createIndex({ dims: 48, storage: 'int8', persist: { name: 'persist-reload' } });
     const res = {
       version: idx.committedVersion,
@@ -56,8 +56,8 @@ test('a reload restores exactly the committed index (ids, order, metadata, vecto
   expect(after.ids.slice(0, 4)).toEqual(['x1', 'x2', 'x3', 'x4']);
   expect(after.ids.at(-1)).toBe('y9');
   expect(after.x5).toEqual({ replaced: true });
-  expect(after.x6.metadata).toEqual({ i: 6, tag: 'a' });
-  expect(after.x6.vector).toHaveLength(48);
+  expect(after.x6!.metadata).toEqual({ i: 6, tag: 'a' });
+  expect(after.x6!.vector).toHaveLength(48);
   expect(after.hits).toHaveLength(8);
   expect(after.hits).toEqual(after.memHits);
   expect(after.wrong).toBe('index_persist_mismatch');
@@ -66,7 +66,7 @@ test('a reload restores exactly the committed index (ids, order, metadata, vecto
 test('a reload forced in the middle of a large commit loses nothing committed before it', async ({ served }) => {
   await served.addScriptTag({ content: SETUP });
   const committed = await served.evaluate(async () => {
-    const m = await import('/dist/browser/index.js' as string);
+    const m = await import('/dist/browser/index.js');
     const w = window as any;
     sessionStorage.clear();
     await m.deletePersistedIndex('persist-crash');
@@ -94,7 +94,7 @@ test('a reload forced in the middle of a large commit loses nothing committed be
   // Wait until we are in the fresh document (the old one set reloadedAt before navigating away).
   await served.waitForFunction(() => !(window as any).__vecs, null, { timeout: 60_000 });
   const after = await served.evaluate(async () => {
-    const m = await import('/dist/browser/index.js' as string);
+    const m = await import('/dist/browser/index.js');
     const idx = await m.createIndex({ dims: 256, persist: { name: 'persist-crash' } });
     const out = {
       reloadedAt: sessionStorage.getItem('reloadedAt'),
@@ -130,7 +130,7 @@ test('the index runs and persists inside a dedicated worker; the page reads what
       worker.postMessage({ name: 'persist-worker', n: 500, dims: 32 });
     });
     worker.terminate();
-    const m = await import('/dist/browser/index.js' as string);
+    const m = await import('/dist/browser/index.js');
     const idx = await m.createIndex({ dims: 32, storage: 'int8', persist: { name: 'persist-worker' } });
     const page = { count: idx.count, version: idx.committedVersion, meta: idx.get('w7')?.metadata };
     await idx.dispose();
@@ -145,7 +145,7 @@ test('the index runs and persists inside a dedicated worker; the page reads what
 test('adding 100k vectors of 256 dims on the main thread keeps the page responsive', async ({ served }) => {
   await served.addScriptTag({ content: SETUP });
   const res = await served.evaluate(async () => {
-    const m = await import('/dist/browser/index.js' as string);
+    const m = await import('/dist/browser/index.js');
     const items = (window as any).__vecs(100_000, 256, 5, 'v');
     const idx = await m.createIndex({ dims: 256, device: 'cpu' });
     const gaps: number[] = [];
@@ -168,7 +168,7 @@ test('adding 100k vectors of 256 dims on the main thread keeps the page responsi
     await idx.dispose();
     gaps.sort((a, b) => a - b);
     const p90 = gaps[Math.floor(gaps.length * 0.9)] ?? Infinity;
-    return { took, maxGap: gaps.at(-1) ?? Infinity, p90, ticks, count: 100_000, hit: hit[0].id };
+    return { took, maxGap: gaps.at(-1) ?? Infinity, p90, ticks, count: 100_000, hit: hit[0]!.id };
   });
   test.info().annotations.push({ type: 'timing', description: JSON.stringify(res) });
   console.log('100k add:', JSON.stringify(res));
