@@ -67,7 +67,7 @@ export class Engine {
 
   private async init(): Promise<void> {
     const { spec } = this.options;
-    configureRuntime(this.options);
+    await configureRuntime({ ...this.options, cacheRuntime: this.options.cache !== false });
     const gpu = await probeWebGpu();
     const plan = planDevice(this.options.device ?? 'auto', this.options.dtype, gpu);
     this.dtype = plan.dtype;

@@ -2,6 +2,7 @@
 
 import * as ort from 'onnxruntime-web/webgpu';
 import { SessionError } from './errors';
+import { runtimeBinary } from '../models/runtime-cache';
 import type { Device } from './backend';
 import { adaptFeed, outputFloats, type FeedData, type FeedType } from './feeds';
 
@@ -11,15 +12,34 @@ export interface RuntimeOptions {
   /** Folder (URL) holding ORT's ort-wasm-simd-threaded.asyncify.{mjs,wasm}; default: beside ORT itself. */
   wasmPaths?: string | { mjs?: string; wasm?: string };
   numThreads?: number;
+  /** false: fetch ORT's .wasm each start instead of keeping it in the Cache API (with the model cache off). */
+  cacheRuntime?: boolean;
 }
 
-let configured = false;
+/** The file ORT's webgpu entry loads (both EPs run from its asyncify build). */
+const RUNTIME_WASM = 'ort-wasm-simd-threaded.asyncify.wasm';
+
+let configured: Promise<void> | undefined;
 
 /** ORT's env is global per worker: set it once, before the first session. */
-export function configureRuntime(options: RuntimeOptions): void {
-  if (configured) return;
-  configured = true;
+export function configureRuntime(options: RuntimeOptions): Promise<void> {
+  // A failed fetch is not remembered: the next start in this worker tries again.
+  configured ??= configure(options).catch((err: unknown) => { configured = undefined; throw err; });
+  return configured;
+}
+
+/** Where the runtime's .wasm is, when the app (or the bundled defaults) said so. */
+function runtimeUrl(wasmPaths: RuntimeOptions['wasmPaths']): string | undefined {
+  if (typeof wasmPaths === 'string') return new URL(RUNTIME_WASM, new URL(wasmPaths.endsWith('/') ? wasmPaths : `${wasmPaths}/`, globalThis.location?.href)).href;
+  return wasmPaths?.wasm;
+}
+
+async function configure(options: RuntimeOptions): Promise<void> {
   if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
+  // ORT's 27 MB .wasm is kept in the Cache API like the model files, so a warm or offline start
+  // reads it from there; ORT then takes the bytes instead of fetching the file itself.
+  const url = runtimeUrl(options.wasmPaths);
+  if (url) ort.env.wasm.wasmBinary = await runtimeBinary(url, { version: ort.env.versions?.web ?? 'unknown', ...(options.cacheRuntime === false ? { cache: null } : {}) });
   // Without cross-origin isolation ORT silently stays single-threaded; say what we asked for.
   const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
   ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? (options.numThreads ?? Math.max(1, Math.min(4, cores))) : 1;

@@ -1,10 +1,8 @@
 import { ModelHttpError, ModelNotFoundError, NetworkError } from './errors';
 
 /**
- * ORT's runtime `.wasm` (27 MB), kept in the Cache API like the model files and fetched at most once
- * per page: the page starts `runtimeBinary()` while it creates its workers and fetches the model
- * (the three overlap), then hands each worker the bytes for `ort.env.wasm.wasmBinary`, so no worker
- * fetches the runtime itself and a warm start reads it from the cache, not the network.
+ * ORT's runtime `.wasm` (27 MB), kept in the Cache API like the model files, so a warm (or offline)
+ * start reads it from the cache, not the network.
  *
  * Compiling once per page is NOT possible through onnxruntime-web 1.30's public env: its factory is
  * given only `{ numThreads, wasmBinary, locateFile }`, never Emscripten's `instantiateWasm`, and a
@@ -12,13 +10,10 @@ import { ModelHttpError, ModelNotFoundError, NetworkError } from './errors';
  * worker therefore still compiles the bytes; `runtimeModule()` is ready for an ORT that accepts a
  * compiled module.
  *
- * Not wired yet (the files belong to others). To wire it:
- * 1. page, where the pool is created (src/api): `const rt = runtimeBinary(assets.wasm, { version: ORT_VERSION })`
- *    BEFORE creating workers and starting the model fetch, so all three overlap;
- * 2. pass `await rt` to each worker's init (transfer is fine: every call returns its own copy);
- * 3. worker, in configureRuntime (src/engine/session.ts), before the first session:
- *    `if (options.wasmBinary) ort.env.wasm.wasmBinary = options.wasmBinary` (ORT then skips its own
- *    fetch and uses `locateFile` only for the .mjs).
+ * Wired in each worker (src/engine/session.ts, configureRuntime): the worker reads the bytes from
+ * the Cache API (one fetch per version, shared by every worker of the origin through the cache) and
+ * hands them to ORT as `env.wasm.wasmBinary`. Fetching once per page and transferring the bytes to
+ * each worker, and overlapping that with the model fetch, is not done.
  */
 
 /** Cache API name; versioned keys inside, so an ORT upgrade never meets a stale runtime. */
