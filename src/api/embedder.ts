@@ -6,7 +6,7 @@ import { fromWire } from '../contract/errors';
 import type { Modality } from '../presets/spec';
 import type { LoadProgress } from '../models/load';
 import { l2Normalize } from '../math/normalize';
-import { describeInput, prepareInput, type EmbedInput, type MediaNeeds } from './inputs';
+import { prepareInput, type EmbedInput, type MediaNeeds } from './inputs';
 import { describe, integer, oneOf, optionBag, ROLES, signal } from './options';
 import type { WorkerPool, WorkerReplaced } from './pool';
 import { BatchQueue } from './queue';
@@ -80,7 +80,19 @@ export class Embedder {
 
   async embed(input: EmbedInput, options?: EmbedOptions): Promise<Embedding> {
     this.assertOpen();
+    return this.embedChecked(input, this.checkOptions(options));
+  }
+
+  /** Embeds many inputs; they are micro-batched together. Rejects with the first failure. */
+  async embedBatch(inputs: readonly EmbedInput[], options?: EmbedOptions): Promise<Embedding[]> {
+    this.assertOpen();
+    if (!Array.isArray(inputs)) throw new InvalidOptionError(`embedBatch takes an array of inputs (got ${describe(inputs)})`);
+    // Checked once for the whole batch, before any input is prepared.
     const opts = this.checkOptions(options);
+    return Promise.all(inputs.map((input) => this.embedChecked(input, opts)));
+  }
+
+  private async embedChecked(input: EmbedInput, opts: EmbedOptions): Promise<Embedding> {
     opts.signal?.throwIfAborted();
     const prepared = await prepareInput(input, this.media);
     const { payload } = prepared;
@@ -93,21 +105,12 @@ export class Embedder {
         resolve,
         reject,
         crashes: 0,
-        label: describeInput(payload),
         reprepare: () => prepareInput(input, this.media),
       }),
     );
     if (!result.ok) throw fromWire(result.error);
     const dims = opts.dims ?? this.engineInfo.dims;
     return { vector: dims < result.vector.length ? l2Normalize(result.vector.slice(0, dims)) : result.vector, modalities: result.modalities };
-  }
-
-  /** Embeds many inputs; they are micro-batched together. Rejects with the first failure. */
-  async embedBatch(inputs: readonly EmbedInput[], options?: EmbedOptions): Promise<Embedding[]> {
-    this.assertOpen();
-    if (!Array.isArray(inputs)) throw new InvalidOptionError(`embedBatch takes an array of inputs (got ${describe(inputs)})`);
-    this.checkOptions(options);
-    return Promise.all(inputs.map((input) => this.embed(input, options)));
   }
 
   /**

@@ -10,7 +10,7 @@ import { transfer } from 'comlink';
 import type { EmbedJob, JobResult, Payload } from '../contract';
 import { abortError } from '../errors';
 import { WorkerCrashedError, WorkerUnavailableError } from './errors';
-import type { Prepared } from './inputs';
+import { describeInput, type Prepared } from './inputs';
 import type { PooledWorker, WorkerPool } from './pool';
 
 export interface QueuedJob {
@@ -21,8 +21,6 @@ export interface QueuedJob {
   reject: (err: unknown) => void;
   /** How many workers died with this job in flight. */
   crashes: number;
-  /** Names the input in a WorkerCrashedError. */
-  label: string;
   /** Builds the payload again when the first copy was transferred to a worker that died. */
   reprepare: () => Promise<Prepared>;
 }
@@ -134,7 +132,7 @@ export class BatchQueue {
   private async retry(q: QueuedJob, reason: string, ran: boolean): Promise<void> {
     if (this.closedWith) return q.reject(this.closedWith);
     if (q.signal?.aborted) return q.reject(abortError(q.signal));
-    if (ran && ++q.crashes >= 2) return q.reject(new WorkerCrashedError(q.label, reason));
+    if (ran && ++q.crashes >= 2) return q.reject(new WorkerCrashedError(describeInput(q.job.payload), reason));
     if (q.transfer.length) {
       try {
         const again = await q.reprepare();
