@@ -24,10 +24,11 @@ function defaultAssets(): DefaultAssets | undefined {
  * at once for other jobs; for a poisoned batch it never resolves, as the call of a dead worker.
  */
 async function maybeDie(faults: WorkerFaults | undefined, jobs: EmbedJob[]): Promise<void> {
-  if (!faults) return;
-  const poisoned = jobs.some((j) => j.payload.kind === 'text' && j.payload.text.includes(faults.poison));
+  const poison = faults?.poison;
+  if (!poison) return;
+  const poisoned = jobs.some((j) => j.payload.kind === 'text' && j.payload.text.includes(poison));
   if (!poisoned) return;
-  if (faults.mode === 'hang') for (;;) { /* a hang only the heartbeat can notice */ }
+  if (faults!.mode === 'hang') for (;;) { /* a hang only the heartbeat can notice */ }
   // close() ends the worker once this task yields; awaiting forever makes sure it does.
   self.close();
   await new Promise<never>(() => undefined);
@@ -61,7 +62,7 @@ export class EmbedWorker implements WorkerApi {
       if (!assets) throw new OmniEmbedError('bad_model', 'this worker build carries no bundled model; pass modelUrl to createEmbedder()');
       options.spec = { ...options.spec, source: { model: 'omni-tiny', id: 'omni-tiny', files: assets.model } };
     }
-    this.engine = await Engine.create(options as EngineOptions, {
+    this.engine = await Engine.create({ ...(options as EngineOptions), ...(faults?.wrongOnWebGpu ? { wrongOnWebGpu: true } : {}) }, {
       ...(events.progress ? { onProgress: (p) => void events.progress!(p) } : {}),
       ...(events.deviceChange ? { onDeviceChange: (c) => void events.deviceChange!(c) } : {}),
       ...(events.warning ? { onWarning: (m) => void events.warning!(m) } : {}),

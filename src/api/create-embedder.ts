@@ -36,7 +36,7 @@ export interface EmbedderOptions {
   /** A worker that sends no heartbeat for this long (ms) is taken for hung and replaced. Default 60 000. */
   workerTimeout?: number;
   onProgress?: (p: LoadProgress) => void;
-  /** @internal test hook: workers die on a text containing `poison`. */
+  /** @internal test hook: fault injection in the workers (WorkerFaults). */
   _faults?: WorkerFaults;
 }
 

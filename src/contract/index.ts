@@ -84,12 +84,18 @@ export interface InitRequest {
   wasmPaths?: string | { mjs?: string; wasm?: string };
   numThreads?: number;
   cache?: false;
-  /** @internal fault injection for tests: the worker dies on a text input containing `poison`. */
+  /** @internal fault injection for tests (see WorkerFaults). */
   faults?: WorkerFaults;
 }
 
 /** @internal */
-export interface WorkerFaults { poison: string; mode: 'exit' | 'hang' }
+export interface WorkerFaults {
+  /** The worker dies (`exit`) or wedges (`hang`) on a text input containing `poison`. */
+  poison?: string;
+  mode?: 'exit' | 'hang';
+  /** WebGPU sessions compute silently wrong outputs (transformers.js #1728). */
+  wrongOnWebGpu?: boolean;
+}
 
 /** Callbacks the page hands the worker (as comlink proxies). */
 export interface WorkerEvents {

@@ -32,6 +32,8 @@ export interface EngineOptions extends RuntimeOptions {
   dtype?: Dtype;
   host?: string;
   cache?: ModelCache | false;
+  /** @internal fault injection: WebGPU sessions compute silently wrong outputs. */
+  wrongOnWebGpu?: boolean;
 }
 
 export interface EngineEvents {
@@ -71,7 +73,10 @@ export class Engine {
     const gpu = await probeWebGpu();
     const plan = planDevice(this.options.device ?? 'auto', this.options.dtype, gpu);
     this.dtype = plan.dtype;
-    this.sessions = new GraphSessions(plan.device, plan.reason, (graph) => this.graphBytes(graph), this.events.onDeviceChange);
+    this.sessions = new GraphSessions(plan.device, plan.reason, (graph) => this.graphBytes(graph), this.events.onDeviceChange, {
+      ...(this.options.wrongOnWebGpu ? { wrongOnWebGpu: true } : {}),
+      ...(this.events.onWarning ? { onWarning: this.events.onWarning } : {}),
+    });
     const files = await this.loadFiles(specGraphs(spec), true);
     this.modelBytes = [...this.pendingBytes.values()].reduce((sum, b) => sum + b.byteLength, 0);
     // Refuse before ORT copies the weights in: past wasm32's 4 GiB the worker would abort, not throw.
@@ -121,6 +126,8 @@ export class Engine {
       ...(this.options.host ? { host: this.options.host } : {}),
       ...(this.options.cache !== undefined ? { cache: this.options.cache } : {}),
       ...(this.events.onProgress ? { onProgress: this.events.onProgress } : {}),
+      // A full quota or a re-downloaded corrupt entry reaches the page's 'warning' event, not only the worker's console.
+      ...(this.events.onWarning ? { onWarning: (e: Error) => this.events.onWarning!(e.message) } : {}),
     });
     for (const graph of graphs) {
       // The exact file of this graph and dtype: a prefix match would take text_model_fp16.onnx for text_model.

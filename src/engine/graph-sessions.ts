@@ -5,8 +5,17 @@
 import { DisposedError } from '../errors';
 import type { Device, DeviceChange } from '../contract';
 import { GraphSession, webgpuDevice } from './session';
+import { agreement, AGREEMENT_FLOOR, checkFeeds } from './device-check';
 
 export type { DeviceChange };
+
+export interface GraphSessionsOptions {
+  /** Compare each WebGPU session with WASM on one input before it serves (default true). */
+  checkWebGpu?: boolean;
+  /** @internal fault injection: WebGPU sessions compute silently wrong outputs. */
+  wrongOnWebGpu?: boolean;
+  onWarning?: (message: string) => void;
+}
 
 export class GraphSessions {
   private sessions = new Map<string, Promise<GraphSession>>();
@@ -19,6 +28,7 @@ export class GraphSessions {
     /** Bytes of a graph's .onnx file; called again (from the cache) when sessions are rebuilt. */
     private readonly graphBytes: (graph: string) => Promise<Uint8Array>,
     private readonly onDeviceChange?: (change: DeviceChange) => void,
+    private readonly options: GraphSessionsOptions = {},
   ) {}
 
   get(graph: string): Promise<GraphSession> {
@@ -35,16 +45,44 @@ export class GraphSessions {
   private async create(graph: string): Promise<GraphSession> {
     const bytes = await this.graphBytes(graph);
     const device = this.device;
+    let s: GraphSession;
     try {
-      const s = await GraphSession.create(graph, bytes, device);
-      if (device === 'webgpu') void this.watchDevice();
-      return s;
+      s = await GraphSession.create(graph, bytes, device);
     } catch (err) {
       if (device !== 'webgpu') throw err;
       // The model does not run on this GPU: serve from WASM rather than fail.
-      this.switchToWasm(`${graph} cannot run on WebGPU: ${(err as Error).message}`);
+      this.switchToWasm(`${graph} cannot run on WebGPU: ${(err as Error).message}`, graph);
       return GraphSession.create(graph, bytes, 'wasm');
     }
+    if (device !== 'webgpu') return s;
+    s.wrongOutputs = this.options.wrongOnWebGpu === true;
+    void this.watchDevice();
+    if (this.options.checkWebGpu === false) return s;
+    return this.checkedOnWebGpu(graph, bytes, s);
+  }
+
+  /** The WebGPU session if it agrees with WASM on one input; otherwise every graph moves to WASM. */
+  private async checkedOnWebGpu(graph: string, bytes: Uint8Array, gpu: GraphSession): Promise<GraphSession> {
+    const feeds = checkFeeds(gpu);
+    if (!feeds) return gpu;
+    const wasm = await GraphSession.create(graph, bytes, 'wasm');
+    let verdict;
+    try {
+      verdict = await agreement(gpu, wasm, feeds);
+    } catch (err) {
+      // The synthetic input did not suit this graph (a shape rule it could not guess): say so, keep WebGPU.
+      this.options.onWarning?.(`could not check ${graph} on WebGPU against WASM: ${(err as Error).message}`);
+      await wasm.release();
+      return gpu;
+    }
+    if (verdict.cosine >= AGREEMENT_FLOOR) {
+      await wasm.release();
+      return gpu;
+    }
+    // Wrong numbers are worse than slow ones: the WASM session already made serves this graph.
+    void gpu.release().catch(() => undefined);
+    this.switchToWasm(`${graph} computes wrong results on this WebGPU adapter (${verdict.output}: cosine ${verdict.cosine.toFixed(3)} to WASM on the same input)`, graph);
+    return wasm;
   }
 
   private async watchDevice(): Promise<void> {
@@ -56,13 +94,18 @@ export class GraphSessions {
     });
   }
 
-  /** Drops every session; the next get() creates it again on WASM. */
-  private switchToWasm(reason: string): void {
+  /**
+   * Drops every session; the next get() creates it again on WASM. `creating` is the graph whose
+   * creation is switching: its pending entry resolves to the WASM session and must not be released.
+   */
+  private switchToWasm(reason: string, creating?: string): void {
     if (this.device === 'wasm') return;
     this.device = 'wasm';
     this.reason = reason;
-    const old = [...this.sessions.values()];
+    const own = creating === undefined ? undefined : this.sessions.get(creating);
+    const old = [...this.sessions.values()].filter((s) => s !== own);
     this.sessions.clear();
+    if (own && creating !== undefined) this.sessions.set(creating, own);
     for (const s of old) void s.then((x) => x.release()).catch(() => undefined);
     this.onDeviceChange?.({ from: 'webgpu', to: 'wasm', reason });
   }

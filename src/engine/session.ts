@@ -74,10 +74,30 @@ function declaredTypes(metadata: readonly ort.InferenceSession.ValueMetadata[] |
   return out;
 }
 
+export interface InputSpec { type: string; shape: readonly (number | string)[] }
+
+function inputSpecs(metadata: readonly ort.InferenceSession.ValueMetadata[] | undefined): Map<string, InputSpec> {
+  const out = new Map<string, InputSpec>();
+  for (const m of metadata ?? []) if (m.isTensor) out.set(m.name, { type: m.type, shape: m.shape });
+  return out;
+}
+
+/**
+ * Test-only stand-in for a kernel that computes wrong numbers silently (transformers.js #1728):
+ * every float output comes back reversed, same norm, another direction.
+ */
+function reversed(t: ort.Tensor): ort.Tensor {
+  return t.data instanceof Float32Array ? new ort.Tensor('float32', Float32Array.from(t.data).reverse(), t.dims) : t;
+}
+
 export class GraphSession {
   /** The types the graph declares, read once: hub fp16 files take and give float16, some graphs int32 ids. */
   readonly inputTypes: ReadonlyMap<string, string>;
   readonly outputTypes: ReadonlyMap<string, string>;
+  /** Declared type and shape of each input (symbolic dims as their names). */
+  readonly inputSpecs: ReadonlyMap<string, InputSpec>;
+  /** @internal fault injection: outputs are silently wrong (see `reversed`). */
+  wrongOutputs = false;
 
   private constructor(
     readonly name: string,
@@ -86,6 +106,7 @@ export class GraphSession {
   ) {
     this.inputTypes = declaredTypes(session.inputMetadata);
     this.outputTypes = declaredTypes(session.outputMetadata);
+    this.inputSpecs = inputSpecs(session.inputMetadata);
   }
 
   static async create(name: string, bytes: Uint8Array, device: Device): Promise<GraphSession> {
@@ -122,7 +143,8 @@ export class GraphSession {
         const result = await (outputs ? this.session.run(typed, outputs) : this.session.run(typed));
         const out: Record<string, ort.Tensor> = {};
         for (const [name, t] of Object.entries(result)) {
-          out[name] = t.type === 'float16' ? new ort.Tensor('float32', outputFloats(name, t.type, t.data), t.dims) : t;
+          const floats = t.type === 'float16' ? new ort.Tensor('float32', outputFloats(name, t.type, t.data), t.dims) : t;
+          out[name] = this.wrongOutputs ? reversed(floats) : floats;
         }
         return out;
       } catch (err) {

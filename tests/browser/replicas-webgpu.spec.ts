@@ -1,0 +1,76 @@
+// Every hub dtype of the CLIP replica on WebGPU (SwiftShader here: correct, slow, no shader-f16)
+// agrees with the same files on WASM; and a WebGPU session that computes silently wrong numbers
+// (transformers.js #1728: normal norms, cosine ~0 to WASM) is caught at load by the device check,
+// which moves the model to WASM with a `devicechange` instead of serving garbage.
+// Mini scale (same graphs and weight formats, 64 wide): the kernels and the check are what is
+// tested; full size on WebGPU is `npm run test:scale` territory.
+
+import { cosine, expect, test } from './fixtures';
+import { ensureReplica } from '../helpers/replicas';
+import type { Dtype } from '../../src/models/dtype';
+
+const DTYPES: Dtype[] = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16'];
+const CAPTIONS = ['a red double-decker bus on a rainy street', 'two cats asleep on a sofa'];
+
+test.beforeAll(() => {
+  ensureReplica({ scale: 'mini' });
+});
+
+interface Run { device: string; dtype: string; reason: string; changes: { from: string; to: string; reason: string }[]; text: number[][]; image: number[]; warnings: string[] }
+
+function embedOn(page: import('@playwright/test').Page, host: string, device: 'webgpu' | 'wasm', dtype: Dtype, wrongOnWebGpu = false): Promise<Run> {
+  return page.evaluate(async ({ host, device, dtype, captions, wrongOnWebGpu }) => {
+    const omni = await import('/dist/browser/index.js');
+    const changes: Run['changes'] = [];
+    const warnings: string[] = [];
+    const e = await omni.createEmbedder({ model: 'clip-vit-base-patch32', host, device, dtype, workers: 1, ...(wrongOnWebGpu ? { _faults: { wrongOnWebGpu } } : {}) } as never);
+    e.on('devicechange', (c) => changes.push(c));
+    e.on('warning', (w) => warnings.push(w));
+    const text = [];
+    for (const c of captions) text.push(Array.from((await e.embed(c)).vector));
+    const canvas = new OffscreenCanvas(96, 64);
+    const g = canvas.getContext('2d')!;
+    g.fillStyle = '#1e64c8';
+    g.fillRect(0, 0, 96, 64);
+    g.fillStyle = '#f0c020';
+    g.beginPath();
+    g.arc(40, 30, 18, 0, Math.PI * 2);
+    g.fill();
+    const image = Array.from((await e.embed(await canvas.convertToBlob({ type: 'image/png' }))).vector);
+    const info = e.info;
+    await e.dispose();
+    return { device: info.device, dtype: info.dtype, reason: info.deviceReason, changes, text, image, warnings };
+  }, { host, device, dtype, captions: CAPTIONS, wrongOnWebGpu });
+}
+
+test('every hub dtype of the CLIP replica runs on WebGPU and agrees with WASM on the same files', async ({ served }) => {
+  test.setTimeout(420_000);
+  const host = new URL('/replicas/mini', served.url()).href;
+  const rows: string[] = [];
+  for (const dtype of DTYPES) {
+    const gpu = await embedOn(served, host, 'webgpu', dtype);
+    // Without shader-f16 the half-precision files are swapped for their full-precision twins (planDevice).
+    const ran = gpu.dtype as Dtype;
+    const wasm = await embedOn(served, host, 'wasm', ran);
+    expect(gpu.device, `${dtype}: ${gpu.reason}`).toBe('webgpu');
+    expect(gpu.changes, `${dtype}: the device check must pass on a correct adapter`).toEqual([]);
+    const worst = Math.min(...gpu.text.map((v, i) => cosine(v, wasm.text[i]!)), cosine(gpu.image, wasm.image));
+    rows.push(`${dtype}→${ran} ${worst.toFixed(6)}`);
+    expect(worst, `${dtype} (ran as ${ran}) WebGPU vs WASM`).toBeGreaterThan(0.999);
+    // Distinct inputs stay distinct: agreement is not two constant outputs.
+    expect(cosine(gpu.text[0]!, gpu.text[1]!)).toBeLessThan(0.999);
+  }
+  console.log(`[replicas] WebGPU (SwiftShader) vs WASM, min cosine per dtype: ${rows.join(', ')}`);
+});
+
+test('a WebGPU session that computes silently wrong vectors is caught at load and the model moves to WASM', async ({ served }) => {
+  test.setTimeout(180_000);
+  const host = new URL('/replicas/mini', served.url()).href;
+  const wasm = await embedOn(served, host, 'wasm', 'q8');
+  const caught = await embedOn(served, host, 'webgpu', 'q8', true);
+  expect(caught.device).toBe('wasm');
+  expect(caught.reason).toMatch(/computes wrong results on this WebGPU adapter .*cosine/);
+  // Every vector the caller saw is the right one: none was served from the wrong session.
+  caught.text.forEach((v, i) => expect(cosine(v, wasm.text[i]!)).toBeGreaterThan(0.99999));
+  expect(cosine(caught.image, wasm.image)).toBeGreaterThan(0.99999);
+});
