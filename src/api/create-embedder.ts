@@ -9,7 +9,7 @@ import { choosePoolShape } from '../engine/pool-shape';
 import { probeWebGpu } from '../platform/webgpu';
 import { findPreset } from '../presets/catalog';
 import type { ModelSpec } from '../presets/spec';
-import { Embedder } from './embedder';
+import { Embedder, type StartupEvent } from './embedder';
 import { callback, DEVICES, DTYPES, integer, MAX_THREADS, MAX_WORKERS, oneOf, optionBag, text, url } from './options';
 import { WorkerPool } from './pool';
 
@@ -110,10 +110,12 @@ export async function createEmbedder(options?: EmbedderOptions): Promise<Embedde
     ...(opts._faults ? { faults: opts._faults } : {}),
   };
   let embedder: Embedder | undefined;
+  const startup: StartupEvent[] = [];
+  const warn = (m: string) => (embedder ? embedder.emit('warning', m) : startup.push({ type: 'warning', event: m }));
   const events = Comlink.proxy({
     progress: (p: LoadProgress) => { opts.onProgress?.(p); embedder?.emit('progress', p); },
-    deviceChange: (c: DeviceChange) => embedder?.deviceChanged(c),
-    warning: (m: string) => embedder?.emit('warning', m),
+    deviceChange: (c: DeviceChange) => (embedder ? embedder.deviceChanged(c) : startup.push({ type: 'devicechange', event: c })),
+    warning: warn,
   });
   const pool = new WorkerPool({
     size: count,
@@ -125,13 +127,13 @@ export async function createEmbedder(options?: EmbedderOptions): Promise<Embedde
     timeoutMs: opts.workerTimeout ?? DEFAULT_WORKER_TIMEOUT,
     describeUrl: String(opts.workerUrl ?? WORKER_REL),
     onReplaced: (e) => embedder?.emit('workerreplaced', e),
-    onWarning: (m) => embedder?.emit('warning', m),
+    onWarning: warn,
   });
   try {
     // The first worker downloads (and caches) the model; start-up waits for it alone. The others
     // load from the cache in the background and join the pool when ready.
     const info = await pool.start();
-    embedder = new Embedder(pool, info, { sampleRate: info.audioSampleRate ?? 16000, videoFrames: spec.video?.numFrames ?? spec.videoFrames ?? 8 });
+    embedder = new Embedder(pool, info, { sampleRate: info.audioSampleRate ?? 16000, videoFrames: spec.video?.numFrames ?? spec.videoFrames ?? 8 }, startup);
     return embedder;
   } catch (err) {
     await pool.dispose();

@@ -42,6 +42,9 @@ export interface EmbedderEvents {
 
 type Listener<T> = (event: T) => void;
 
+/** Events raised while createEmbedder() was starting, before anyone could listen. */
+export type StartupEvent = { type: 'warning'; event: string } | { type: 'devicechange'; event: DeviceChange };
+
 export class Embedder {
   private readonly queue: BatchQueue;
   private readonly listeners = new Map<keyof EmbedderEvents, Set<Listener<never>>>();
@@ -52,6 +55,7 @@ export class Embedder {
     private readonly pool: WorkerPool,
     private engineInfo: EngineInfo,
     private readonly media: MediaNeeds,
+    private readonly startup: readonly StartupEvent[] = [],
   ) {
     this.queue = new BatchQueue(pool);
   }
@@ -64,6 +68,14 @@ export class Embedder {
     const set = this.listeners.get(type) ?? new Set();
     set.add(listener as Listener<never>);
     this.listeners.set(type, set);
+    // A quota warning or a device switch during start-up happened before on() could be called:
+    // each listener hears them first, in order, on the next microtask.
+    const missed = this.startup.filter((e) => e.type === type);
+    if (missed.length > 0) {
+      queueMicrotask(() => {
+        for (const e of missed) if (set.has(listener as Listener<never>)) (listener as Listener<unknown>)(e.event);
+      });
+    }
     return () => set.delete(listener as Listener<never>);
   }
 

@@ -70,6 +70,8 @@ test('a WebGPU session that computes silently wrong vectors is caught at load an
   const caught = await embedOn(served, host, 'webgpu', 'q8', true);
   expect(caught.device).toBe('wasm');
   expect(caught.reason).toMatch(/computes wrong results on this WebGPU adapter .*cosine/);
+  // The switch happened inside createEmbedder; a listener added afterwards still hears it.
+  expect(caught.changes).toEqual([{ from: 'webgpu', to: 'wasm', reason: caught.reason }]);
   // Every vector the caller saw is the right one: none was served from the wrong session.
   caught.text.forEach((v, i) => expect(cosine(v, wasm.text[i]!)).toBeGreaterThan(0.99999));
   expect(cosine(caught.image, wasm.image)).toBeGreaterThan(0.99999);
