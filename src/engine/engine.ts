@@ -7,7 +7,7 @@ import { UnsupportedModalityError } from './errors';
 import { assertFitsWasm } from './pool-shape';
 import { MODALITIES, specGraphs, specModalities, type Modality, type ModelSpec } from '../presets/spec';
 import { planDevice, probeWebGpu, type DeviceRequest, type Dtype } from './backend';
-import { configureRuntime, wasmThreads, type RuntimeOptions } from './session';
+import { configureRuntime, warmUpRuntime, wasmThreads, type RuntimeOptions } from './session';
 import { GraphSessions } from './graph-sessions';
 import { embedOmniItems, type ModalityEncoders } from './omni';
 import { TextProcessor } from './preprocess/text';
@@ -69,7 +69,10 @@ export class Engine {
 
   private async init(): Promise<void> {
     const { spec } = this.options;
-    await configureRuntime({ ...this.options, cacheRuntime: this.options.cache !== false });
+    // ORT's runtime (.wasm bytes, instantiation, threads, GPU device) starts while the model files
+    // are read: on a warm start both come from the Cache API and neither waits for the other.
+    const runtime = configureRuntime({ ...this.options, cacheRuntime: this.options.cache !== false });
+    runtime.catch(() => undefined);
     const gpu = await probeWebGpu();
     const plan = planDevice(this.options.device ?? 'auto', this.options.dtype, gpu);
     this.dtype = plan.dtype;
@@ -77,7 +80,10 @@ export class Engine {
       ...(this.options.wrongOnWebGpu ? { wrongOnWebGpu: true } : {}),
       ...(this.events.onWarning ? { onWarning: this.events.onWarning } : {}),
     });
+    const started = runtime.then(() => warmUpRuntime(plan.device), () => undefined);
     const files = await this.loadFiles(specGraphs(spec), true);
+    await runtime;
+    await started;
     this.modelBytes = [...this.pendingBytes.values()].reduce((sum, b) => sum + b.byteLength, 0);
     // Refuse before ORT copies the weights in: past wasm32's 4 GiB the worker would abort, not throw.
     assertFitsWasm(this.modelBytes);

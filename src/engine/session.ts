@@ -47,6 +47,22 @@ async function configure(options: RuntimeOptions): Promise<void> {
   ort.env.logLevel = 'error';
 }
 
+/** The smallest graph ORT accepts (one Identity on a float[1]); creating it starts the runtime. */
+const WARM_UP_GRAPH = 'CAgSADo8ChAKAXgSAXkiCElkZW50aXR5EgZ3YXJtdXBaDwoBeBIKCggIARIECgIIAWIPCgF5EgoKCAgBEgQKAggBQgQKABAN';
+
+/**
+ * Starts ORT in this worker (instantiates its .wasm, starts its threads, opens the GPU device for
+ * the WebGPU EP) with a throwaway session, so that this happens while the model files are still
+ * being read instead of after. A failure here is left for the real session to report.
+ */
+export function warmUpRuntime(device: Device): Promise<void> {
+  const bytes = Uint8Array.from(atob(WARM_UP_GRAPH), (c) => c.charCodeAt(0));
+  return exclusive(async () => {
+    const session = await ort.InferenceSession.create(bytes, { executionProviders: [device], logSeverityLevel: 3 });
+    await session.release();
+  }).catch(() => undefined);
+}
+
 export function wasmThreads(): number {
   return ort.env.wasm.numThreads ?? 1;
 }
