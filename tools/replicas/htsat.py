@@ -121,7 +121,9 @@ def audio_model(variant, seed, cfg, project):
     width, P, w = cfg['patch_embeds_hidden_size'], cfg['patch_size'], cfg['window_size']
     std = cfg['hidden_size'] ** -0.5 * (2 * cfg['num_hidden_layers']) ** -0.5
     b = Builder(variant, has_conv=True)
-    x = b.input('input_features', TensorProto.FLOAT, ['batch_size', 1, FRAMES, mel])
+    # All four axes symbolic, as transformers.js' export config declares them (audio_batch_size,
+    # num_channels, height, width); only [*, 1, 1001, 64] runs, as in the real graph.
+    x = b.input('input_features', TensorProto.FLOAT, ['audio_batch_size', 'num_channels', 'height', 'width'])
     # bn0 over mel bins, in inference form (running stats folded into a scale and shift).
     bn_scale = (1.0 + 0.05 * rng.standard_normal(mel)).astype(np.float32)
     bn_shift = (0.02 * rng.standard_normal(mel)).astype(np.float32)
