@@ -18,9 +18,13 @@ function num(...candidates: unknown[]): number | undefined {
 
 export function readModelFacts(config: Json, tokenizerConfig: Json): ModelFacts {
   const text = (config.text_config ?? {}) as Json;
-  // tokenizer_config often says 1e30 for "unbounded": the position table is the real limit.
+  // tokenizer_config often says 1e30 for "unbounded": the position table is the real limit. When
+  // both are given the smaller wins: RoBERTa (CLAP's text side) has 514 positions but takes 512
+  // tokens, its first two rows being taken by the padding_idx offset.
   const tokLimit = num(tokenizerConfig.model_max_length);
-  const maxTextLength = num(config.max_position_embeddings, text.max_position_embeddings, tokLimit !== undefined && tokLimit < 1e6 ? tokLimit : undefined) ?? 512;
+  const positions = num(config.max_position_embeddings, text.max_position_embeddings);
+  const usable = tokLimit !== undefined && tokLimit < 1e6 ? tokLimit : undefined;
+  const maxTextLength = (positions !== undefined && usable !== undefined ? Math.min(positions, usable) : positions ?? usable) ?? 512;
   const padTokenId = num(config.pad_token_id, text.pad_token_id) ?? 0;
   const instructions = config.instructions as ModelFacts['instructions'];
   const hiddenSize = num(config.hidden_size, config.fusion_hidden_size);

@@ -1,8 +1,8 @@
 // Runs every variant of a replica in onnxruntime-node and compares it with the fp32 graph:
-//   node tools/replicas/check.mjs [.replicas/full/Xenova/clip-vit-base-patch32] [--json out.json] [--assert]
+//   node tools/replicas/check.mjs [.replicas/full/Xenova/clip-vit-base-patch32 | …/clap-htsat-unfused] [--json out.json] [--assert]
 // --assert exits 1 unless every variant is finite, in its hub form (ops), and above its cosine floor.
 // Prints per file: declared I/O types, the ops that make its format, and the cosine to fp32 of
-// each output row (min over a batch of real captions / seeded images).
+// each output row (min over a batch of real captions / seeded images / seeded log-mel features).
 
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,9 +24,30 @@ function tokens() {
   const tok = new Tokenizer(JSON.parse(readFileSync(join(folder, 'tokenizer.json'), 'utf8')), JSON.parse(readFileSync(join(folder, 'tokenizer_config.json'), 'utf8')));
   const rows = CAPTIONS.map((c) => tok.encode(c).ids.slice(0, 77));
   const len = Math.max(...rows.map((r) => r.length));
-  const ids = new BigInt64Array(rows.length * len).fill(49407n);
-  rows.forEach((r, i) => r.forEach((id, j) => { ids[i * len + j] = BigInt(id); }));
-  return { feeds: { input_ids: new ort.Tensor('int64', ids, [rows.length, len]) }, lengths: rows.map((r) => r.length) };
+  // The repo's own pad id (CLIP pads with its end token 49407, RoBERTa with <pad> = 1).
+  const tokJson = JSON.parse(readFileSync(join(folder, 'tokenizer.json'), 'utf8'));
+  const padToken = JSON.parse(readFileSync(join(folder, 'tokenizer_config.json'), 'utf8')).pad_token;
+  const pad = BigInt(tokJson.model.vocab[padToken] ?? 49407);
+  const ids = new BigInt64Array(rows.length * len).fill(pad);
+  const mask = new BigInt64Array(rows.length * len);
+  rows.forEach((r, i) => r.forEach((id, j) => { ids[i * len + j] = BigInt(id); mask[i * len + j] = 1n; }));
+  // Graphs that take no attention_mask (CLIP) get only what they declare (see run below).
+  return { feeds: { input_ids: new ort.Tensor('int64', ids, [rows.length, len]), attention_mask: new ort.Tensor('int64', mask, [rows.length, len]) }, lengths: rows.map((r) => r.length) };
+}
+
+// Log-mel-like features in dB (ClapFeatureExtractor's range: about -100 to +20): a seeded smooth
+// spectral envelope per clip plus noise, [batch, 1, 1001, 64].
+function melFeatures(batch = 2) {
+  let s = 987654321;
+  const rand = () => { s = (s * 1103515245 + 12345) % 2 ** 31; return s / 2 ** 31; };
+  const data = new Float32Array(batch * 1001 * 64);
+  for (let b = 0; b < batch; b++) {
+    const tilt = -20 - 40 * rand();
+    for (let t = 0; t < 1001; t++) for (let m = 0; m < 64; m++) {
+      data[(b * 1001 + t) * 64 + m] = tilt * (m / 64) - 10 + 15 * Math.sin((t / 1001) * (3 + b) * Math.PI) + 8 * (rand() - 0.5);
+    }
+  }
+  return { feeds: { input_features: new ort.Tensor('float32', data, [batch, 1, 1001, 64]) } };
 }
 
 function pixels(batch = 2) {
@@ -59,11 +80,11 @@ function formatOps(path) {
 
 const report = {};
 const files = readdirSync(join(folder, 'onnx')).filter((f) => f.endsWith('.onnx')).sort();
-for (const tower of ['text_model', 'vision_model']) {
+const TOWERS = { text_model: ['text_embeds', tokens], vision_model: ['image_embeds', pixels], audio_model: ['audio_embeds', melFeatures] };
+for (const [tower, [outName, makeInput]] of Object.entries(TOWERS)) {
   const mine = files.filter((f) => f.startsWith(`${tower}`));
   if (!mine.includes(`${tower}.onnx`)) continue;
-  const input = tower === 'text_model' ? tokens() : pixels();
-  const outName = tower === 'text_model' ? 'text_embeds' : 'image_embeds';
+  const input = makeInput();
   let reference;
   for (const f of [`${tower}.onnx`, ...mine.filter((f) => f !== `${tower}.onnx`)]) {
     const path = join(folder, 'onnx', f);
@@ -71,7 +92,7 @@ for (const tower of ['text_model', 'vision_model']) {
     const session = await ort.InferenceSession.create(path, { graphOptimizationLevel: 'all' });
     const created = performance.now() - t0;
     const t1 = performance.now();
-    const out = await session.run(input.feeds);
+    const out = await session.run(Object.fromEntries(session.inputNames.map((n) => [n, input.feeds[n]])));
     const ran = performance.now() - t1;
     const vecs = rows(out[outName]);
     if (!reference) reference = vecs;
@@ -93,7 +114,7 @@ const FORM = { _quantized: 'MatMulInteger', _int8: 'MatMulInteger', _uint8: 'Mat
 if (args.includes('--assert')) {
   const bad = [];
   for (const [f, r] of Object.entries(report)) {
-    const suffix = f.replace(/^(text|vision)_model/, '').replace(/\.onnx$/, '');
+    const suffix = f.replace(/^(text|vision|audio)_model/, '').replace(/\.onnx$/, '');
     if (!r.finite) bad.push(`${f}: non-finite output`);
     if (r.cosineToFp32 < FLOORS[suffix]) bad.push(`${f}: cosine ${r.cosineToFp32} < ${FLOORS[suffix]}`);
     if (FORM[suffix] && !r.ops[FORM[suffix]]) bad.push(`${f}: no ${FORM[suffix]} node`);

@@ -1,11 +1,11 @@
 #!/usr/bin/python3
 """Generates hub-layout replicas of real models into a git-ignored folder, seeded, offline.
 
-  /usr/bin/python3 tools/replicas/make.py [--scale full|mini] [--towers text,vision]
+  /usr/bin/python3 tools/replicas/make.py [--model clip|clap] [--scale full|mini] [--towers text,vision|text,audio]
                                           [--variants ,_fp16,_quantized,...] [--fp16-io float32|float16]
                                           [--out .replicas]
 
-Writes <out>/<scale>/Xenova/clip-vit-base-patch32/{config.json, preprocessor_config.json,
+Writes <out>/<scale>/<repo>/{config.json, preprocessor_config.json,
 tokenizer.json, tokenizer_config.json, special_tokens_map.json, onnx/<tower><suffix>.onnx}.
 A folder whose stamp matches the hash of this generator (code, scale, seed, fp16 I/O) keeps the
 graphs it has and gains only the missing ones, so a second run costs nothing. See docs/replicas.md for what each file copies from the real repo.
@@ -24,19 +24,37 @@ sys.path.insert(0, HERE)
 import onnx  # noqa: E402
 
 import bpe  # noqa: E402
+import clap  # noqa: E402
 import clip  # noqa: E402
+import roberta_bpe  # noqa: E402
 from graph import VARIANTS, Variant  # noqa: E402
 
-REPOS = {'clip': 'Xenova/clip-vit-base-patch32'}
-TOWERS = {'clip': {'text': ('text_model', clip.text_model), 'vision': ('vision_model', clip.vision_model)}}
+REPOS = {'clip': 'Xenova/clip-vit-base-patch32', 'clap': 'Xenova/clap-htsat-unfused'}
+TOWERS = {'clip': {'text': ('text_model', clip.text_model), 'vision': ('vision_model', clip.vision_model)},
+          'clap': {'text': ('text_model', clap.text_model), 'audio': ('audio_model', clap.audio_model)}}
+
+# Modules each model's files come from (hashed into its stamp).
+SOURCES = {'clip': ['clip.py', 'bpe.py'], 'clap': ['clap.py', 'htsat.py', 'roberta_bpe.py', 'bpe.py']}
+
+
+def repo_files(model, scale, seed):
+    """The JSON files of the repo besides the graphs, by name."""
+    if model == 'clap':
+        return {'config.json': clap.config(scale), 'preprocessor_config.json': clap.PREPROCESSOR,
+                'tokenizer.json': roberta_bpe.roberta_tokenizer(clap.TEXT['vocab_size'], seed),
+                'tokenizer_config.json': roberta_bpe.TOKENIZER_CONFIG, 'special_tokens_map.json': roberta_bpe.SPECIAL_TOKENS}
+    return {'config.json': clip.config(scale), 'preprocessor_config.json': clip.PREPROCESSOR,
+            'tokenizer.json': bpe.clip_tokenizer(clip.TEXT['vocab_size'], seed),
+            'tokenizer_config.json': bpe.CLIP_TOKENIZER_CONFIG, 'special_tokens_map.json': bpe.CLIP_SPECIAL_TOKENS}
 
 
 def generator_hash(args):
     h = hashlib.sha256()
-    for f in sorted(os.listdir(HERE)):
-        if f.endswith('.py'):
-            with open(os.path.join(HERE, f), 'rb') as fh:
-                h.update(f.encode() + fh.read())
+    # The shared builder and this model's own modules: another model's generator changing does
+    # not invalidate this one's files (gigabytes at full scale).
+    for f in sorted({'make.py', 'graph.py', *SOURCES.get(args.model, [])}):
+        with open(os.path.join(HERE, f), 'rb') as fh:
+            h.update(f.encode() + fh.read())
     # Towers and variants are not part of it: a folder holds any subset of one generation.
     h.update(json.dumps([args.scale, args.seed, args.fp16_io]).encode())
     return h.hexdigest()[:16]
@@ -51,7 +69,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument('--model', default='clip', choices=sorted(REPOS))
     p.add_argument('--scale', default='full', choices=sorted(clip.SCALES))
-    p.add_argument('--towers', default='text,vision')
+    p.add_argument('--towers', default='', help='comma-separated; default: every tower of the model')
     p.add_argument('--variants', default=','.join(VARIANTS), help="file suffixes; '' is fp32")
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--fp16-io', default='float32', choices=['float32', 'float16'],
@@ -59,7 +77,7 @@ def main():
                         "written to <scale>-io16/ to test that the SDK feeds what the graph declares")
     p.add_argument('--out', default=os.path.join(HERE, '..', '..', '.replicas'))
     args = p.parse_args()
-    args.towers = [t for t in args.towers.split(',') if t]
+    args.towers = [t for t in args.towers.split(',') if t] or list(TOWERS[args.model])
     args.variants = args.variants.split(',')
     for v in args.variants:
         if v not in VARIANTS:
@@ -80,11 +98,8 @@ def main():
     manifest_path = os.path.join(folder, '.replica.json')
     report = json.load(open(manifest_path))['files'] if current and os.path.exists(manifest_path) else {}
 
-    write_json(os.path.join(folder, 'config.json'), clip.config(args.scale))
-    write_json(os.path.join(folder, 'preprocessor_config.json'), clip.PREPROCESSOR)
-    write_json(os.path.join(folder, 'tokenizer.json'), bpe.clip_tokenizer(clip.TEXT['vocab_size'], args.seed))
-    write_json(os.path.join(folder, 'tokenizer_config.json'), bpe.CLIP_TOKENIZER_CONFIG)
-    write_json(os.path.join(folder, 'special_tokens_map.json'), bpe.CLIP_SPECIAL_TOKENS)
+    for name, obj in repo_files(args.model, args.scale, args.seed).items():
+        write_json(os.path.join(folder, name), obj)
 
     for tower in args.towers:
         graph, build = TOWERS[args.model][tower]
