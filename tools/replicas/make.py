@@ -1,11 +1,11 @@
 #!/usr/bin/python3
 """Generates hub-layout replicas of real models into a git-ignored folder, seeded, offline.
 
-  /usr/bin/python3 tools/replicas/make.py [--scale full|mini] [--towers text,vision]
+  /usr/bin/python3 tools/replicas/make.py [--model clip|siglip] [--scale full|mini] [--towers text,vision]
                                           [--variants ,_fp16,_quantized,...] [--fp16-io float32|float16]
                                           [--out .replicas]
 
-Writes <out>/<scale>/Xenova/clip-vit-base-patch32/{config.json, preprocessor_config.json,
+Writes <out>/<scale>/Xenova/clip-vit-base-patch32 (or siglip-base-patch16-224)/{config.json, preprocessor_config.json,
 tokenizer.json, tokenizer_config.json, special_tokens_map.json, onnx/<tower><suffix>.onnx}.
 A folder whose stamp matches the hash of this generator (code, scale, seed, fp16 I/O) keeps the
 graphs it has and gains only the missing ones, so a second run costs nothing. See docs/replicas.md for what each file copies from the real repo.
@@ -25,10 +25,24 @@ import onnx  # noqa: E402
 
 import bpe  # noqa: E402
 import clip  # noqa: E402
+import siglip  # noqa: E402
+import unigram  # noqa: E402
 from graph import VARIANTS, Variant  # noqa: E402
 
-REPOS = {'clip': 'Xenova/clip-vit-base-patch32'}
-TOWERS = {'clip': {'text': ('text_model', clip.text_model), 'vision': ('vision_model', clip.vision_model)}}
+REPOS = {'clip': 'Xenova/clip-vit-base-patch32', 'siglip': 'Xenova/siglip-base-patch16-224'}
+TOWERS = {'clip': {'text': ('text_model', clip.text_model), 'vision': ('vision_model', clip.vision_model)},
+          'siglip': {'text': ('text_model', siglip.text_model), 'vision': ('vision_model', siglip.vision_model)}}
+
+
+def repo_files(model, scale, seed):
+    """The JSON files of the repo, by name."""
+    if model == 'siglip':
+        return {'config.json': siglip.config(scale), 'preprocessor_config.json': siglip.PREPROCESSOR,
+                'tokenizer.json': unigram.siglip_tokenizer(siglip.TEXT['vocab_size'], seed),
+                'tokenizer_config.json': unigram.SIGLIP_TOKENIZER_CONFIG, 'special_tokens_map.json': unigram.SIGLIP_SPECIAL_TOKENS}
+    return {'config.json': clip.config(scale), 'preprocessor_config.json': clip.PREPROCESSOR,
+            'tokenizer.json': bpe.clip_tokenizer(clip.TEXT['vocab_size'], seed),
+            'tokenizer_config.json': bpe.CLIP_TOKENIZER_CONFIG, 'special_tokens_map.json': bpe.CLIP_SPECIAL_TOKENS}
 
 
 def generator_hash(args):
@@ -80,11 +94,8 @@ def main():
     manifest_path = os.path.join(folder, '.replica.json')
     report = json.load(open(manifest_path))['files'] if current and os.path.exists(manifest_path) else {}
 
-    write_json(os.path.join(folder, 'config.json'), clip.config(args.scale))
-    write_json(os.path.join(folder, 'preprocessor_config.json'), clip.PREPROCESSOR)
-    write_json(os.path.join(folder, 'tokenizer.json'), bpe.clip_tokenizer(clip.TEXT['vocab_size'], args.seed))
-    write_json(os.path.join(folder, 'tokenizer_config.json'), bpe.CLIP_TOKENIZER_CONFIG)
-    write_json(os.path.join(folder, 'special_tokens_map.json'), bpe.CLIP_SPECIAL_TOKENS)
+    for name, obj in repo_files(args.model, args.scale, args.seed).items():
+        write_json(os.path.join(folder, name), obj)
 
     for tower in args.towers:
         graph, build = TOWERS[args.model][tower]
