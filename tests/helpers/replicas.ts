@@ -7,18 +7,22 @@ import { join } from 'node:path';
 
 export const REPLICAS = '.replicas';
 export const CLIP_REPO = 'Xenova/clip-vit-base-patch32';
+export const SIGLIP_REPO = 'Xenova/siglip-base-patch16-224';
+const REPOS = { clip: CLIP_REPO, siglip: SIGLIP_REPO } as const;
 const PYTHON = process.env.REPLICAS_PYTHON ?? '/usr/bin/python3';
 
 export interface ReplicaArgs {
+  /** Which repo (default CLIP). */
+  model?: keyof typeof REPOS;
   scale: 'mini' | 'full';
   towers?: string[];
   variants?: string[];
   fp16Io?: 'float32' | 'float16';
 }
 
-/** Folder of the replica (`.replicas/<scale>[-io16]/Xenova/clip-vit-base-patch32`), generated if stale. */
+/** Folder of the replica (`.replicas/<scale>[-io16]/Xenova/<repo>`), generated if stale. */
 export function ensureReplica(args: ReplicaArgs): string {
-  const cli = ['tools/replicas/make.py', '--scale', args.scale, '--out', REPLICAS];
+  const cli = ['tools/replicas/make.py', '--model', args.model ?? 'clip', '--scale', args.scale, '--out', REPLICAS];
   if (args.towers) cli.push('--towers', args.towers.join(','));
   if (args.variants) cli.push(`--variants=${args.variants.join(',')}`);
   if (args.fp16Io) cli.push('--fp16-io', args.fp16Io);
@@ -28,7 +32,7 @@ export function ensureReplica(args: ReplicaArgs): string {
     const e = err as { stderr?: Buffer; message: string };
     throw new Error(`replica generation failed (${PYTHON} with onnx + numpy is needed: apt-get install python3-onnx python3-numpy): ${e.stderr?.toString() || e.message}`);
   }
-  const dir = join(REPLICAS, args.scale + (args.fp16Io === 'float16' ? '-io16' : ''), CLIP_REPO);
+  const dir = join(REPLICAS, args.scale + (args.fp16Io === 'float16' ? '-io16' : ''), REPOS[args.model ?? 'clip']);
   if (!existsSync(join(dir, '.stamp'))) throw new Error(`replica generation left no stamp in ${dir}`);
   return dir;
 }

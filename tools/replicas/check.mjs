@@ -1,5 +1,5 @@
 // Runs every variant of a replica in onnxruntime-node and compares it with the fp32 graph:
-//   node tools/replicas/check.mjs [.replicas/full/Xenova/clip-vit-base-patch32] [--json out.json] [--assert]
+//   node tools/replicas/check.mjs [.replicas/full/Xenova/clip-vit-base-patch32 | …/siglip-base-patch16-224] [--json out.json] [--assert]
 // --assert exits 1 unless every variant is finite, in its hub form (ops), and above its cosine floor.
 // Prints per file: declared I/O types, the ops that make its format, and the cosine to fp32 of
 // each output row (min over a batch of real captions / seeded images).
@@ -20,11 +20,19 @@ const CAPTIONS = [
   'a bowl of fresh fruit with apples, oranges and bananas on a wooden kitchen table next to a window',
 ];
 
+// SigLIP was trained on rows padded to 64 with its pad id and pools the last position, so it is
+// fed padded to that length (as transformers.js does, padding: 'max_length'); CLIP to the longest row.
+const config = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8'));
+const SIGLIP = config.model_type === 'siglip';
+const OUTPUTS = SIGLIP ? { text_model: 'pooler_output', vision_model: 'pooler_output' } : { text_model: 'text_embeds', vision_model: 'image_embeds' };
+
 function tokens() {
-  const tok = new Tokenizer(JSON.parse(readFileSync(join(folder, 'tokenizer.json'), 'utf8')), JSON.parse(readFileSync(join(folder, 'tokenizer_config.json'), 'utf8')));
-  const rows = CAPTIONS.map((c) => tok.encode(c).ids.slice(0, 77));
-  const len = Math.max(...rows.map((r) => r.length));
-  const ids = new BigInt64Array(rows.length * len).fill(49407n);
+  const tokConfig = JSON.parse(readFileSync(join(folder, 'tokenizer_config.json'), 'utf8'));
+  const tok = new Tokenizer(JSON.parse(readFileSync(join(folder, 'tokenizer.json'), 'utf8')), tokConfig);
+  const max = SIGLIP ? tokConfig.model_max_length : 77;
+  const rows = CAPTIONS.map((c) => tok.encode(c).ids.slice(0, max));
+  const len = SIGLIP ? max : Math.max(...rows.map((r) => r.length));
+  const ids = new BigInt64Array(rows.length * len).fill(BigInt(SIGLIP ? config.text_config.pad_token_id : 49407));
   rows.forEach((r, i) => r.forEach((id, j) => { ids[i * len + j] = BigInt(id); }));
   return { feeds: { input_ids: new ort.Tensor('int64', ids, [rows.length, len]) }, lengths: rows.map((r) => r.length) };
 }
@@ -63,7 +71,7 @@ for (const tower of ['text_model', 'vision_model']) {
   const mine = files.filter((f) => f.startsWith(`${tower}`));
   if (!mine.includes(`${tower}.onnx`)) continue;
   const input = tower === 'text_model' ? tokens() : pixels();
-  const outName = tower === 'text_model' ? 'text_embeds' : 'image_embeds';
+  const outName = OUTPUTS[tower];
   let reference;
   for (const f of [`${tower}.onnx`, ...mine.filter((f) => f !== `${tower}.onnx`)]) {
     const path = join(folder, 'onnx', f);
