@@ -134,3 +134,27 @@ for (const [dtype, suffix] of [['fp32', ''], ['fp16', '_fp16']] as const) {
     compare(dtype, sdk, ref, 0.9999);
   });
 }
+
+// WebGPU (SwiftShader here) against WASM on the same mini files: the attention-pooling head,
+// gelu_tanh and the int8/4-bit forms must not be silently wrong on the GPU path. 1+ min on two
+// cores, so it runs in test:scale, not npm test.
+test('mini SigLIP on WebGPU equals WASM (test:scale)', async ({ served }) => {
+  test.skip(!process.env.OMNI_SCALE, 'WebGPU on SwiftShader is slow; runs in npm run test:scale');
+  test.setTimeout(300_000);
+  const host = new URL('/replicas/mini', served.url()).href;
+  for (const dtype of ['fp32', 'q8', 'q4'] as const) {
+    const gpu = await served.evaluate(async ({ host, dtype }) => {
+      const omni = await import('/dist/browser/index.js');
+      const preset = omni.HUB_PRESETS.find((s: ModelSpec) => s.name === 'siglip-base-patch16-224')!;
+      const e = await omni.createEmbedder({ model: { ...preset, dims: 64 }, host, dtype, device: 'webgpu', workers: 1 });
+      const v = Array.from((await e.embed('a photo of a cat')).vector);
+      const device = e.info.device;
+      await e.dispose();
+      return { v, device };
+    }, { host, dtype });
+    const cpu = await runSdk(served, host, dtype, 64);
+    console.log(`[replicas] SigLIP mini ${dtype} WebGPU vs WASM text cosine ${cosine(gpu.v, cpu.texts[0]!).toFixed(6)}`);
+    expect(gpu.device).toBe('webgpu');
+    expect(cosine(gpu.v, cpu.texts[0]!)).toBeGreaterThan(0.9999);
+  }
+});
