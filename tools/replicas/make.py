@@ -12,6 +12,7 @@ graphs it has and gains only the missing ones, so a second run costs nothing. Se
 """
 
 import argparse
+import fcntl
 import hashlib
 import json
 import os
@@ -79,6 +80,15 @@ def main():
         if v not in VARIANTS:
             p.error(f'unknown variant {v!r}; known: {list(VARIANTS)}')
 
+    # Test files that share a replica run in parallel processes (vitest workers): one generator at
+    # a time, or one would wipe the folder under the other.
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, '.lock'), 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        generate(args)
+
+
+def generate(args):
     repo = REPOS[args.model]
     io16 = args.fp16_io == 'float16'
     folder = os.path.normpath(os.path.join(args.out, args.scale + ('-io16' if io16 else ''), repo))
