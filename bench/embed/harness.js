@@ -51,12 +51,14 @@ async function decodeAudio16k(blob) {
 const BATCH = { text: 64, image: 16, audio: 8 }; // transformers.js batch sizes (overridable)
 
 /** lib: 'omni', or 'tjs…' (any name starting with tjs: a transformers.js setup with its own workers/threads). */
-export async function create(lib, { device = 'wasm', dtype = 'fp32', threads, workers, cache, batch } = {}) {
+/** `hub`: a hub repo instead of omni-tiny: { model (preset), host, localModelPath, modelId, maxLength } (bench/scale). */
+export async function create(lib, { device = 'wasm', dtype = 'fp32', threads, workers, cache, batch, hub } = {}) {
   const cores = navigator.hardwareConcurrency || 2;
   const t0 = performance.now();
   if (lib === 'omni') {
     const m = await import(OMNI_URL);
-    const e = await m.createEmbedder({ device, dtype, modelUrl: MODEL_URL, wasmPaths: OMNI_WASM, ...(threads ? { threads } : {}), ...(workers ? { workers } : {}), ...(cache === false ? { cache: false } : {}) });
+    const model = hub ? { model: hub.model, host: hub.host } : { modelUrl: MODEL_URL };
+    const e = await m.createEmbedder({ device, dtype, ...model, wasmPaths: OMNI_WASM, ...(threads ? { threads } : {}), ...(workers ? { workers } : {}), ...(cache === false ? { cache: false } : {}) });
     state.libs.omni = {
       embedder: e,
       async embedMany(kind, items) {
@@ -71,7 +73,8 @@ export async function create(lib, { device = 'wasm', dtype = 'fp32', threads, wo
     // spends about a third of its CPU synchronising on these tiny graphs (see bench/embed/profile*.json).
     const W = workers ?? cores;
     const clients = Array.from({ length: W }, () => new TjsClient());
-    const infos = await Promise.all(clients.map((c) => c.call('init', { device, dtype, threads: threads ?? 1, cache })));
+    const where = hub ? { localModelPath: hub.localModelPath, modelId: hub.modelId, maxLength: hub.maxLength } : {};
+    const infos = await Promise.all(clients.map((c) => c.call('init', { device, dtype, threads: threads ?? 1, cache, ...where })));
     const b = { ...BATCH, ...(batch ?? {}) };
     state.libs[lib] = {
       clients,

@@ -6,13 +6,14 @@
 // alternating the two libraries run by run (ABBA order). Writes bench/embed/results.json and the
 // table between <!-- embed:start --> and <!-- embed:end --> in docs/benchmarks.md.
 import { chromium } from 'playwright-core';
-import { copyFileSync, cpSync, existsSync, statSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { startServer } from '../../tests/server/server.mjs';
 import { buildTjs, tjsVersions } from './build-tjs.mjs';
+import { snapshotOmni } from './snapshot.mjs';
 import { renderMarkdown, writeSection } from './report.mjs';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -237,32 +238,6 @@ async function memorySuite(browser, origin, inputs, out) {
   res.gpu = 'not measured: SwiftShader exposes no buffer-memory query, and workers cannot be instrumented from the page';
   out.memory = res;
   save(out);
-}
-
-/**
- * Copies dist/browser into bench/.out/omni: others may rebuild dist while we measure. Waits until the
- * build has been quiet for 10 s, and puts omni-embed's own ORT runtime (node_modules/onnxruntime-web,
- * the version its worker bundles) beside the worker; the page passes that folder as `wasmPaths`,
- * a documented createEmbedder option, so the run does not depend on where a build emits the .wasm.
- */
-async function snapshotOmni() {
-  const dist = resolve(root, 'dist/browser');
-  const need = ['index.js', 'workers/embed.worker.js', 'workers/ort.webgpu.min.mjs'];
-  for (let i = 0; ; i++) {
-    const ok = need.every((f) => existsSync(resolve(dist, f)));
-    const age = ok ? Date.now() - Math.max(...need.map((f) => statSync(resolve(dist, f)).mtimeMs)) : 0;
-    if (ok && age > 10_000) break;
-    if (i > 30) throw new Error('dist/browser is incomplete or keeps changing; run `node scripts/build.mjs`');
-    log('waiting for dist/browser to settle');
-    await new Promise((r) => setTimeout(r, 5000));
-  }
-  const snap = resolve(root, 'bench/.out/omni');
-  rmSync(snap, { recursive: true, force: true });
-  mkdirSync(snap, { recursive: true });
-  cpSync(dist, snap, { recursive: true });
-  for (const f of ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm']) {
-    copyFileSync(resolve(root, 'node_modules/onnxruntime-web/dist', f), resolve(snap, 'workers', f));
-  }
 }
 
 let outPath = resolve(root, 'bench/embed/results.json');

@@ -5,9 +5,13 @@ const ORT_DIR = '/node_modules/@huggingface/transformers/node_modules/onnxruntim
 let T; // the transformers.js module
 const models = {};
 let opts;
+let MODEL = 'omni-tiny';
+let MAX_LENGTH = 32;
 
 async function init(o) {
   opts = o;
+  MODEL = o.modelId ?? MODEL;
+  MAX_LENGTH = o.maxLength ?? MAX_LENGTH;
   T = await import('/bench/.out/tjs/transformers.js');
   const { env } = T;
   env.allowRemoteModels = false;
@@ -15,7 +19,7 @@ async function init(o) {
   // A path, not an absolute URL: transformers.js 4.3.1's file-existence probe (_get_file_metadata)
   // skips local paths that are http(s) URLs, so with origin + '/models/' AutoTokenizer finds no
   // tokenizer_config.json and fails ("reading 'tokenizer_class'"). Same files, same server.
-  env.localModelPath = '/models/';
+  env.localModelPath = o.localModelPath ?? '/models/';
   env.useBrowserCache = o.cache !== false;
   env.backends.onnx.wasm.wasmPaths = {
     mjs: `${self.location.origin}${ORT_DIR}ort-wasm-simd-threaded.asyncify.mjs`,
@@ -27,12 +31,12 @@ async function init(o) {
 
 const load = {
   text: async () => ({
-    tokenizer: await T.AutoTokenizer.from_pretrained('omni-tiny'),
-    model: await T.CLIPTextModelWithProjection.from_pretrained('omni-tiny', { device: opts.device, dtype: opts.dtype }),
+    tokenizer: await T.AutoTokenizer.from_pretrained(MODEL),
+    model: await T.CLIPTextModelWithProjection.from_pretrained(MODEL, { device: opts.device, dtype: opts.dtype }),
   }),
   image: async () => ({
-    processor: await T.AutoImageProcessor.from_pretrained('omni-tiny'),
-    model: await T.CLIPVisionModelWithProjection.from_pretrained('omni-tiny', { device: opts.device, dtype: opts.dtype }),
+    processor: await T.AutoImageProcessor.from_pretrained(MODEL),
+    model: await T.CLIPVisionModelWithProjection.from_pretrained(MODEL, { device: opts.device, dtype: opts.dtype }),
   }),
   audio: async () => ({
     // omni-tiny keeps its audio processor config beside the image one; transformers.js has no
@@ -54,7 +58,7 @@ async function runBatch(kind, items) {
   const m = await get(kind);
   let out;
   if (kind === 'text') {
-    const inputs = m.tokenizer(items, { padding: true, truncation: true, max_length: 32 });
+    const inputs = m.tokenizer(items, { padding: true, truncation: true, max_length: MAX_LENGTH });
     out = (await m.model(inputs)).text_embeds;
   } else if (kind === 'image') {
     const images = await Promise.all(items.map((b) => T.RawImage.fromBlob(b)));

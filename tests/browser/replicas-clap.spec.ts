@@ -2,7 +2,7 @@
 // `clap-htsat-unfused` preset loads the RoBERTa text and HTSAT audio graphs, and its vectors equal
 // onnxruntime-node's on the same files, with the reference side built independently (the
 // tokenizer straight from tokenizer.json, features from transformers.js' ClapFeatureExtractor).
-// npm test runs the mini replica; REPLICAS_FULL=1 (npm run test:scale) adds the full-size fp32
+// npm test runs the mini replica; OMNI_SCALE=1 (npm run test:scale) adds the full-size fp32
 // and q8 files and logs audio clips/s.
 
 import { readFileSync } from 'node:fs';
@@ -135,8 +135,8 @@ function rawOrtWeb(page: import('@playwright/test').Page, url: string, features:
   }, { url, features: Array.from(features) as unknown as Float32Array, runs });
 }
 
-test.describe('full-size CLAP (REPLICAS_FULL=1)', () => {
-  test.skip(!process.env.REPLICAS_FULL, 'full-size replicas run in npm run test:scale');
+test.describe('full-size CLAP (OMNI_SCALE=1)', () => {
+  test.skip(!process.env.OMNI_SCALE, 'full-size replicas run in npm run test:scale');
   // q8's input-dependent part agrees less across runtimes (0.82 measured on text): the int8
   // kernels' error is about half the size of the difference between two captions at this scale.
   for (const [dtype, floor, diffFloor] of [['fp32', 0.9999, 0.999], ['q8', 0.999, 0.7]] as const) {

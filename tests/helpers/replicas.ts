@@ -8,7 +8,8 @@ import { join } from 'node:path';
 export const REPLICAS = '.replicas';
 export const CLIP_REPO = 'Xenova/clip-vit-base-patch32';
 export const CLAP_REPO = 'Xenova/clap-htsat-unfused';
-const REPOS = { clip: CLIP_REPO, clap: CLAP_REPO } as const;
+export const SIGLIP_REPO = 'Xenova/siglip-base-patch16-224';
+const REPOS = { clip: CLIP_REPO, clap: CLAP_REPO, siglip: SIGLIP_REPO } as const;
 const PYTHON = process.env.REPLICAS_PYTHON ?? '/usr/bin/python3';
 
 export interface ReplicaArgs {

@@ -43,9 +43,11 @@ const HUB = /^\/hub\/[^/]+\/([^/]+)\/resolve\/[^/]+\/(.+)$/;
 
 /**
  * Generated replicas of hub repos (tools/replicas/), in the hub layout too (host = origin + '/replicas/<set>'):
- * /replicas/{set}/{org}/{name}/resolve/{revision}/{file} → .replicas/{set}/{org}/{name}/{file}.
+ * /replicas/{set}/{org}/{name}/resolve/{revision}/{file} → .replicas/{set}/{org}/{name}/{file}
+ * (and /replicas/{set}/{org}/{name}/{file}, the layout of a local model path).
  */
-const REPLICA = /^\/replicas\/([\w.-]+)\/([\w.-]+)\/([\w.-]+)\/resolve\/[^/]+\/(.+)$/;
+// `resolve/<rev>/` may be left out: transformers.js's localModelPath reads <path>/<org>/<name>/<file>.
+const REPLICA = /^\/replicas\/([\w.-]+)\/([\w.-]+)\/([\w.-]+)\/(?:resolve\/[^/]+\/)?(.+)$/;
 
 function resolveHub(pathname) {
   const r = REPLICA.exec(pathname);

@@ -1,5 +1,5 @@
 // Runs every variant of a replica in onnxruntime-node and compares it with the fp32 graph:
-//   node tools/replicas/check.mjs [.replicas/full/Xenova/clip-vit-base-patch32 | …/clap-htsat-unfused] [--json out.json] [--assert]
+//   node tools/replicas/check.mjs [.replicas/full/Xenova/clip-vit-base-patch32 | …/siglip-base-patch16-224 | …/clap-htsat-unfused] [--json out.json] [--assert]
 // --assert exits 1 unless every variant is finite, in its hub form (ops), and above its cosine floor.
 // Prints per file: declared I/O types, the ops that make its format, and the cosine to fp32 of
 // each output row (min over a batch of real captions / seeded images / seeded log-mel features).
@@ -20,18 +20,25 @@ const CAPTIONS = [
   'a bowl of fresh fruit with apples, oranges and bananas on a wooden kitchen table next to a window',
 ];
 
+// SigLIP was trained on rows padded to 64 with its pad id and pools the last position, so it is
+// fed padded to that length (as transformers.js does, padding: 'max_length'); CLIP to the longest row.
+const config = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8'));
+const SIGLIP = config.model_type === 'siglip';
+const OUTPUTS = SIGLIP ? { text_model: 'pooler_output', vision_model: 'pooler_output' } : {};
+
 function tokens() {
-  const tok = new Tokenizer(JSON.parse(readFileSync(join(folder, 'tokenizer.json'), 'utf8')), JSON.parse(readFileSync(join(folder, 'tokenizer_config.json'), 'utf8')));
-  const rows = CAPTIONS.map((c) => tok.encode(c).ids.slice(0, 77));
-  const len = Math.max(...rows.map((r) => r.length));
-  // The repo's own pad id (CLIP pads with its end token 49407, RoBERTa with <pad> = 1).
+  const tokConfig = JSON.parse(readFileSync(join(folder, 'tokenizer_config.json'), 'utf8'));
   const tokJson = JSON.parse(readFileSync(join(folder, 'tokenizer.json'), 'utf8'));
-  const padToken = JSON.parse(readFileSync(join(folder, 'tokenizer_config.json'), 'utf8')).pad_token;
-  const pad = BigInt(tokJson.model.vocab[padToken] ?? 49407);
+  const tok = new Tokenizer(tokJson, tokConfig);
+  const max = SIGLIP ? tokConfig.model_max_length : 77;
+  const rows = CAPTIONS.map((c) => tok.encode(c).ids.slice(0, max));
+  const len = SIGLIP ? max : Math.max(...rows.map((r) => r.length));
+  // The repo's own pad id (CLIP pads with its end token 49407, RoBERTa with <pad> = 1, SigLIP with </s> = 1).
+  const pad = BigInt(SIGLIP ? config.text_config.pad_token_id : tokJson.model.vocab[tokConfig.pad_token] ?? 49407);
   const ids = new BigInt64Array(rows.length * len).fill(pad);
   const mask = new BigInt64Array(rows.length * len);
   rows.forEach((r, i) => r.forEach((id, j) => { ids[i * len + j] = BigInt(id); mask[i * len + j] = 1n; }));
-  // Graphs that take no attention_mask (CLIP) get only what they declare (see run below).
+  // Graphs that take no attention_mask (CLIP, SigLIP) get only what they declare (see run below).
   return { feeds: { input_ids: new ort.Tensor('int64', ids, [rows.length, len]), attention_mask: new ort.Tensor('int64', mask, [rows.length, len]) }, lengths: rows.map((r) => r.length) };
 }
 
@@ -81,10 +88,11 @@ function formatOps(path) {
 const report = {};
 const files = readdirSync(join(folder, 'onnx')).filter((f) => f.endsWith('.onnx')).sort();
 const TOWERS = { text_model: ['text_embeds', tokens], vision_model: ['image_embeds', pixels], audio_model: ['audio_embeds', melFeatures] };
-for (const [tower, [outName, makeInput]] of Object.entries(TOWERS)) {
+for (const [tower, [defaultOutput, makeInput]] of Object.entries(TOWERS)) {
   const mine = files.filter((f) => f.startsWith(`${tower}`));
   if (!mine.includes(`${tower}.onnx`)) continue;
   const input = makeInput();
+  const outName = OUTPUTS[tower] ?? defaultOutput;
   let reference;
   for (const f of [`${tower}.onnx`, ...mine.filter((f) => f !== `${tower}.onnx`)]) {
     const path = join(folder, 'onnx', f);

@@ -179,12 +179,12 @@ class Builder:
             return self.from_f32(d)
         return self.node('Gather', [self.const(table, f'{hint}.weight'), ids], hint=hint)
 
-    def layer_norm(self, x, dim, rng, hint):
+    def layer_norm(self, x, dim, rng, hint, eps=1e-5):
         # Near-identity affine (as trained LayerNorms are), not exactly 1/0, so the weights matter.
         g = (1.0 + 0.05 * rng.standard_normal(dim)).astype(np.float32)
         b = (0.02 * rng.standard_normal(dim)).astype(np.float32)
         self.params += 2 * dim
-        return self.node('LayerNormalization', [x, self.const(g, f'{hint}.weight'), self.const(b, f'{hint}.bias')], axis=-1, epsilon=1e-5, hint=hint)
+        return self.node('LayerNormalization', [x, self.const(g, f'{hint}.weight'), self.const(b, f'{hint}.bias')], axis=-1, epsilon=eps, hint=hint)
 
     def quick_gelu(self, x):
         return self.node('Mul', [x, self.node('Sigmoid', [self.node('Mul', [x, self.scalar(1.702)])])])
@@ -193,6 +193,12 @@ class Builder:
         # erf form, as torch's exact GELU exports
         e = self.node('Erf', [self.node('Div', [x, self.scalar(np.sqrt(2.0))])])
         return self.node('Mul', [self.node('Mul', [x, self.scalar(0.5)]), self.node('Add', [e, self.scalar(1.0)])])
+
+    def gelu_tanh(self, x):
+        # tanh approximation (transformers' gelu_pytorch_tanh), as SigLIP exports it
+        inner = self.node('Add', [x, self.node('Mul', [self.node('Pow', [x, self.scalar(3.0)]), self.scalar(0.044715)])])
+        t = self.node('Tanh', [self.node('Mul', [inner, self.scalar(np.sqrt(2.0 / np.pi))])])
+        return self.node('Mul', [self.node('Mul', [x, self.scalar(0.5)]), self.node('Add', [t, self.scalar(1.0)])])
 
     def model(self, graph_name, opset=17):
         graph = helper.make_graph(self.nodes, graph_name, self.inputs, self.outputs, self.inits)

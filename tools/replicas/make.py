@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Generates hub-layout replicas of real models into a git-ignored folder, seeded, offline.
 
-  /usr/bin/python3 tools/replicas/make.py [--model clip|clap] [--scale full|mini] [--towers text,vision|text,audio]
+  /usr/bin/python3 tools/replicas/make.py [--model clip|siglip|clap] [--scale full|mini] [--towers text,vision|text,audio]
                                           [--variants ,_fp16,_quantized,...] [--fp16-io float32|float16]
                                           [--out .replicas]
 
@@ -12,6 +12,7 @@ graphs it has and gains only the missing ones, so a second run costs nothing. Se
 """
 
 import argparse
+import fcntl
 import hashlib
 import json
 import os
@@ -27,14 +28,17 @@ import bpe  # noqa: E402
 import clap  # noqa: E402
 import clip  # noqa: E402
 import roberta_bpe  # noqa: E402
+import siglip  # noqa: E402
+import unigram  # noqa: E402
 from graph import VARIANTS, Variant  # noqa: E402
 
-REPOS = {'clip': 'Xenova/clip-vit-base-patch32', 'clap': 'Xenova/clap-htsat-unfused'}
+REPOS = {'clip': 'Xenova/clip-vit-base-patch32', 'siglip': 'Xenova/siglip-base-patch16-224', 'clap': 'Xenova/clap-htsat-unfused'}
 TOWERS = {'clip': {'text': ('text_model', clip.text_model), 'vision': ('vision_model', clip.vision_model)},
+          'siglip': {'text': ('text_model', siglip.text_model), 'vision': ('vision_model', siglip.vision_model)},
           'clap': {'text': ('text_model', clap.text_model), 'audio': ('audio_model', clap.audio_model)}}
 
 # Modules each model's files come from (hashed into its stamp).
-SOURCES = {'clip': ['clip.py', 'bpe.py'], 'clap': ['clap.py', 'htsat.py', 'roberta_bpe.py', 'bpe.py']}
+SOURCES = {'clip': ['clip.py', 'bpe.py'], 'siglip': ['siglip.py', 'unigram.py'], 'clap': ['clap.py', 'htsat.py', 'roberta_bpe.py', 'bpe.py']}
 
 
 def repo_files(model, scale, seed):
@@ -43,6 +47,10 @@ def repo_files(model, scale, seed):
         return {'config.json': clap.config(scale), 'preprocessor_config.json': clap.PREPROCESSOR,
                 'tokenizer.json': roberta_bpe.roberta_tokenizer(clap.TEXT['vocab_size'], seed),
                 'tokenizer_config.json': roberta_bpe.TOKENIZER_CONFIG, 'special_tokens_map.json': roberta_bpe.SPECIAL_TOKENS}
+    if model == 'siglip':
+        return {'config.json': siglip.config(scale), 'preprocessor_config.json': siglip.PREPROCESSOR,
+                'tokenizer.json': unigram.siglip_tokenizer(siglip.TEXT['vocab_size'], seed),
+                'tokenizer_config.json': unigram.SIGLIP_TOKENIZER_CONFIG, 'special_tokens_map.json': unigram.SIGLIP_SPECIAL_TOKENS}
     return {'config.json': clip.config(scale), 'preprocessor_config.json': clip.PREPROCESSOR,
             'tokenizer.json': bpe.clip_tokenizer(clip.TEXT['vocab_size'], seed),
             'tokenizer_config.json': bpe.CLIP_TOKENIZER_CONFIG, 'special_tokens_map.json': bpe.CLIP_SPECIAL_TOKENS}
@@ -83,6 +91,15 @@ def main():
         if v not in VARIANTS:
             p.error(f'unknown variant {v!r}; known: {list(VARIANTS)}')
 
+    # Test files that share a replica run in parallel processes (vitest workers): one generator at
+    # a time, or one would wipe the folder under the other.
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, '.lock'), 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        generate(args)
+
+
+def generate(args):
     repo = REPOS[args.model]
     io16 = args.fp16_io == 'float16'
     folder = os.path.normpath(os.path.join(args.out, args.scale + ('-io16' if io16 else ''), repo))

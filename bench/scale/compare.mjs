@@ -1,0 +1,155 @@
+// Real scale, three ways in one browser: omni-embed vs transformers.js on the same full-size CLIP
+// ViT-B/32 replica files (tools/replicas/) vs raw onnxruntime-web with no library (the ceiling),
+// WASM, fp32 and q8, every setup one worker with every core as an ORT thread. Per setup: cold and
+// warm start to the first text vector, images/s, texts/s on captions of mixed length (5–77 tokens),
+// one-query latency and peak page+workers memory. Setups alternate order run by run.
+//   node scripts/build.mjs && node bench/scale/compare.mjs [--runs 1] [--only fp32,q8] [--port 4612]
+//   → bench/scale/compare.json (the table in docs/benchmarks.md is written from it by hand)
+import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Tokenizer } from '@huggingface/tokenizers';
+import { startServer } from '../../tests/server/server.mjs';
+import { buildTjs, tjsVersions } from '../embed/build-tjs.mjs';
+import { snapshotOmni } from '../embed/snapshot.mjs';
+
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const argv = process.argv.slice(2);
+const arg = (name, def) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : def; };
+const RUNS = Number(arg('runs', '1'));
+const DTYPES = arg('only', 'fp32,q8').split(',');
+const LIBS = arg('libs', 'omni,tjs,raw').split(',');
+const THREADS = os.cpus().length;
+const N = { images: 16, texts: 64, queries: 5 };
+const REPO = 'Xenova/clip-vit-base-patch32';
+const SUFFIX = { fp32: '', q8: '_quantized' };
+const log = (...a) => console.log(`[bench:compare ${new Date().toISOString().slice(11, 19)}]`, ...a);
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+
+// Captions of realistic, mixed length: 5 to 77 tokens, skewed short as queries are.
+const WORDS = 'a photo of the small red dog running across green grass in a park near an old stone bridge while two children watch from a wooden bench under tall trees on a sunny afternoon with clouds'.split(' ');
+function captions(n) {
+  let s = 777;
+  const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  return Array.from({ length: n }, () => Array.from({ length: 1 + Math.floor(rnd() ** 3 * 30) }, () => WORDS[Math.floor(rnd() * WORDS.length)]).join(' '));
+}
+
+execFileSync('/usr/bin/python3', ['tools/replicas/make.py', '--scale', 'full', '--variants=,_quantized'], { cwd: root, stdio: 'inherit' });
+await snapshotOmni();
+await buildTjs();
+const dir = resolve(root, '.replicas/full', REPO);
+const tokenizer = new Tokenizer(JSON.parse(readFileSync(resolve(dir, 'tokenizer.json'), 'utf8')), JSON.parse(readFileSync(resolve(dir, 'tokenizer_config.json'), 'utf8')));
+const texts = captions(N.texts);
+const ids = texts.map((t) => (tokenizer.encode(t).ids).slice(0, 77));
+const lengths = ids.map((r) => r.length);
+log(`captions: ${Math.min(...lengths)}–${Math.max(...lengths)} tokens, median ${median(lengths)}`);
+
+const server = await startServer({ port: Number(arg('port', '4612')) });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--enable-blink-features=ForceEagerMeasureMemory'],
+});
+const images = JSON.parse(readFileSync(resolve(root, 'data/heldout/index.json'), 'utf8')).items.filter((i) => i.files?.image).slice(0, N.images).map((i) => i.files.image);
+
+async function library(page, lib, dtype, phase) {
+  return page.evaluate(async ({ lib, dtype, texts, images, n, threads, phase, origin, repo }) => {
+    const B = await import('/bench/embed/harness.js');
+    await B.loadInputs({ captions: texts, images, audio: [] });
+    const mem = async () => (await performance.measureUserAgentSpecificMemory()).bytes;
+    let peak = await mem();
+    const sample = async () => { peak = Math.max(peak, await mem()); };
+    const hub = { model: 'clip-vit-base-patch32', host: `${origin}/replicas/full`, localModelPath: '/replicas/full/', modelId: repo, maxLength: 77 };
+    const name = lib === 'omni' ? 'omni' : 'tjs';
+    const t0 = performance.now();
+    await B.create(name, { dtype, workers: 1, threads, hub, batch: { text: n.texts, image: n.images } });
+    await B.throughput(name, 'text', 1);
+    const start = performance.now() - t0;
+    if (phase === 'cold') { await B.dispose(name); return { start }; }
+    await B.warm(name, 'image', 1);
+    await sample();
+    const img = await B.throughput(name, 'image', n.images);
+    await sample();
+    const txt = await B.throughput(name, 'text', n.texts);
+    await sample();
+    const q = await B.latency(name, 'text', n.queries);
+    await sample();
+    await B.dispose(name);
+    return { start, imagesPerS: img.perSec, textsPerS: txt.perSec, queryMs: q.sort((a, b) => a - b)[q.length >> 1], peakMB: peak / 1e6, longTasks: img.longTasks + txt.longTasks };
+  }, { lib, dtype, texts, images, n: N, threads: THREADS, phase, origin: server.origin, repo: REPO });
+}
+
+async function raw(page, dtype, phase) {
+  return page.evaluate(async ({ dtype, ids, n, threads, suffix, repo, phase }) => {
+    const mem = async () => (await performance.measureUserAgentSpecificMemory()).bytes;
+    const w = new Worker('/bench/scale/raw-worker.js', { type: 'module' });
+    const call = (msg) => new Promise((res, rej) => { w.onmessage = ({ data }) => (data.ok ? res(data) : rej(new Error(data.error))); w.postMessage(msg); });
+    const base = `/replicas/full/${repo}/resolve/main/onnx/`;
+    const t0 = performance.now();
+    await call({ op: 'init', threads, files: { text: `${base}text_model${suffix}.onnx`, vision: `${base}vision_model${suffix}.onnx` } });
+    await call({ kind: 'text', batches: [ids.slice(0, 1)], padId: 49407 });
+    const start = performance.now() - t0;
+    if (phase === 'cold') { w.terminate(); return { start }; }
+    await call({ kind: 'vision', sizes: [1] });
+    const img = await call({ kind: 'vision', sizes: [n.images] });
+    const txt = await call({ kind: 'text', batches: [ids], padId: 49407 });
+    const q = [];
+    for (let i = 0; i < n.queries; i++) q.push((await call({ kind: 'text', batches: [ids.slice(i, i + 1)], padId: 49407 })).ms);
+    const peakMB = (await mem()) / 1e6;
+    w.terminate();
+    return { start, imagesPerS: n.images / (img.ms / 1000), textsPerS: ids.length / (txt.ms / 1000), queryMs: q.sort((a, b) => a - b)[q.length >> 1], peakMB };
+  }, { dtype, ids, n: N, threads: THREADS, suffix: SUFFIX[dtype], repo: REPO, phase });
+}
+
+const results = {};
+try {
+  for (let run = 0; run < RUNS; run++) {
+    for (const dtype of DTYPES) {
+      const order = run % 2 ? [...LIBS].reverse() : LIBS;
+      for (const lib of order) {
+        // Cold: a fresh context (no Cache API, no HTTP cache); warm: a second page in it.
+        const context = await browser.newContext();
+        const r = {};
+        for (const phase of ['cold', 'warm']) {
+          const page = await context.newPage();
+          await page.goto(`${server.origin}/bench/embed/page.html`);
+          const x = lib === 'raw' ? await raw(page, dtype, phase) : await library(page, lib, dtype, phase);
+          if (phase === 'cold') r.coldStart = x.start; else Object.assign(r, x, { warmStart: x.start });
+          await page.close();
+        }
+        await context.close();
+        delete r.start;
+        log(`run ${run + 1} ${dtype} ${lib}`, JSON.stringify(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, +v.toFixed(2)]))));
+        ((results[dtype] ??= {})[lib] ??= []).push(r);
+      }
+    }
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+const summary = {};
+for (const [dtype, libs] of Object.entries(results)) {
+  for (const [lib, rs] of Object.entries(libs)) {
+    const m = (k) => (rs[0][k] === undefined ? null : +median(rs.map((r) => r[k])).toFixed(2));
+    (summary[dtype] ??= {})[lib] = Object.fromEntries(['coldStart', 'warmStart', 'imagesPerS', 'textsPerS', 'queryMs', 'peakMB', 'longTasks'].map((k) => [k, m(k)]));
+  }
+  const s = summary[dtype];
+  const ratio = (a, b) => (a && b ? +(a / b).toFixed(2) : null);
+  s.ratios = {
+    'images omni/raw': ratio(s.omni?.imagesPerS, s.raw?.imagesPerS), 'texts omni/raw': ratio(s.omni?.textsPerS, s.raw?.textsPerS),
+    'images omni/tjs': ratio(s.omni?.imagesPerS, s.tjs?.imagesPerS), 'texts omni/tjs': ratio(s.omni?.textsPerS, s.tjs?.textsPerS),
+    'query tjs/omni': ratio(s.tjs?.queryMs, s.omni?.queryMs), 'warm start omni/tjs': ratio(s.omni?.warmStart, s.tjs?.warmStart),
+    'peak memory omni/tjs': ratio(s.omni?.peakMB, s.tjs?.peakMB),
+  };
+}
+console.log(JSON.stringify(summary, null, 1));
+writeFileSync(resolve(root, 'bench/scale/compare.json'), JSON.stringify({
+  date: new Date().toISOString(), command: `node bench/scale/compare.mjs ${argv.join(' ')}`.trim(),
+  machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; load average at start ${os.loadavg()[0].toFixed(1)}`,
+  versions: tjsVersions(), model: `${REPO} replica (tools/replicas, seed 0), WASM, 1 worker × ${THREADS} threads for every setup`,
+  n: { ...N, captionTokens: { min: Math.min(...lengths), median: median(lengths), max: Math.max(...lengths) } }, summary, raw: results,
+}, null, 1) + '\n');

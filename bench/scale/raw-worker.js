@@ -1,0 +1,39 @@
+// The ceiling: raw onnxruntime-web (omni-embed's own copy) on the replica's graphs with no library
+// around it — no tokenizer, no image decoding, no queue: only session.run() on ready tensors of
+// the same batch shapes the libraries run. Used by compare.mjs.
+let ort;
+const sessions = {};
+self.onmessage = async ({ data }) => {
+  try {
+    if (data.op === 'init') {
+      ort = await import('/bench/.out/omni/workers/ort.webgpu.min.mjs');
+      ort.env.wasm.wasmPaths = new URL('/bench/.out/omni/workers/', self.location.href).href;
+      ort.env.wasm.numThreads = data.threads;
+      for (const [kind, url] of Object.entries(data.files)) {
+        sessions[kind] = await ort.InferenceSession.create(url, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+      }
+      self.postMessage({ ok: true });
+      return;
+    }
+    const s = sessions[data.kind];
+    const t0 = performance.now();
+    if (data.kind === 'text') {
+      // data.batches: token-id rows per batch, each batch padded to its longest row (as every library does).
+      for (const rows of data.batches) {
+        const len = Math.max(...rows.map((r) => r.length));
+        const ids = new BigInt64Array(rows.length * len).fill(BigInt(data.padId));
+        rows.forEach((r, i) => r.forEach((id, j) => { ids[i * len + j] = BigInt(id); }));
+        const out = await s.run({ input_ids: new ort.Tensor('int64', ids, [rows.length, len]) }, ['text_embeds']);
+        for (const t of Object.values(out)) t.dispose?.();
+      }
+    } else {
+      for (const b of data.sizes) {
+        const px = new Float32Array(b * 3 * 224 * 224);
+        for (let i = 0; i < px.length; i++) px[i] = Math.sin(i) * 1.5;
+        const out = await s.run({ pixel_values: new ort.Tensor('float32', px, [b, 3, 224, 224]) }, ['image_embeds']);
+        for (const t of Object.values(out)) t.dispose?.();
+      }
+    }
+    self.postMessage({ ok: true, ms: performance.now() - t0 });
+  } catch (err) { self.postMessage({ ok: false, error: String(err?.stack ?? err) }); }
+};
