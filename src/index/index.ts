@@ -2,6 +2,7 @@ export { createIndex, importIndex, VectorIndex, type Backend } from './vector-in
 export { deletePersisted as deletePersistedIndex } from './persist';
 export { IndexError, type IndexErrorCode } from './errors';
 export type { GpuInfo } from './gpu';
+export type { IvfTrainOptions, IvfProgress, IvfInfo } from './ivf/options';
 export type {
   Json,
   Metric,

@@ -1,5 +1,7 @@
 import { IndexError } from './errors';
-import { exportStore, readIndexFile } from './file';
+import { exportStore, importInto, readIndexFile } from './file';
+import { Ivf, type IvfSnapshot } from './ivf/ivf';
+import { checkNprobe, type IvfInfo, type IvfTrainOptions } from './ivf/options';
 import { buildMask } from './mask';
 import { resolveOptions } from './options';
 import { Persistence } from './persist';
@@ -11,7 +13,7 @@ import { ThreadedScanner, threadsAvailable } from './scan/threads';
 import { wasmScanner } from './scan/wasm';
 import type { Scanner } from './scan/types';
 import { prepareQuery, simdKernels } from './simd';
-import { planesOf, VectorStore } from './store';
+import { VectorStore } from './store';
 import { TopK } from './topk';
 import { prepareItems } from './validate';
 import { prepareVector } from './vectors';
@@ -65,6 +67,7 @@ export class VectorIndex<M extends Json = Json> {
   private readonly gpu: GpuBackend;
   private readonly threaded: ThreadedScanner | null;
   private persistence: Persistence | null = null;
+  private ivfState: Ivf | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
   private autoTimer: ReturnType<typeof setTimeout> | null = null;
@@ -154,6 +157,23 @@ export class VectorIndex<M extends Json = Json> {
       p.onLoadProgress?.(loaded, total);
       await slicer.maybeYield();
     });
+    const snap = this.persistence.loadedExtra as IvfSnapshot | null;
+    if (snap) this.ivfState = await Ivf.restore(this.store, snap, this.ivfWorkerCount());
+  }
+
+  private ivfWorkerCount(): number {
+    return Math.min(8, (globalThis.navigator as Navigator | undefined)?.hardwareConcurrency ?? 1);
+  }
+
+  /** Closes tombstone gaps; the IVF lists learn the new slot numbers first. */
+  private compact(): void {
+    this.ivfState?.beforeCompact();
+    this.store.compact();
+  }
+
+  private dropIvf(): void {
+    this.ivfState?.dispose();
+    this.ivfState = null;
   }
 
   private touched(): void {
@@ -177,13 +197,17 @@ export class VectorIndex<M extends Json = Json> {
       const s = this.store;
       const ready = await prepareItems(list, mode, this.dims, this.metric, (id) => s.slotOf.has(id), slicer);
       s.reserve(s.size + ready.length);
+      const written = this.ivfState ? new Int32Array(ready.length) : null;
       for (let i = 0; i < ready.length; i++) {
         const it = ready[i]!;
-        const slot = s.slotOf.get(it.id);
-        if (slot === undefined) s.append(it.id, it.vector, it.metadata);
+        let slot = s.slotOf.get(it.id);
+        if (slot === undefined) slot = s.append(it.id, it.vector, it.metadata);
         else s.overwrite(slot, it.vector, it.metadata);
+        if (written) written[i] = slot;
         if ((i & 255) === 255) await slicer.maybeYield();
       }
+      // New and rewritten items go to their nearest lists (computed in the IVF workers).
+      if (written) await this.ivfState!.written(written);
       this.touched();
     });
   }
@@ -204,7 +228,11 @@ export class VectorIndex<M extends Json = Json> {
     return this.run(() => {
       for (const id of list) if (!this.store.slotOf.has(id)) throw new IndexError('index_unknown_id', `id "${String(id)}" is not in the index`);
       let n = 0;
-      for (const id of new Set(list)) if (this.store.remove(id)) n++;
+      for (const id of new Set(list)) {
+        const slot = this.store.slotOf.get(id);
+        if (slot !== undefined) this.ivfState?.removed(slot);
+        if (this.store.remove(id)) n++;
+      }
       this.touched();
       return n;
     });
@@ -213,6 +241,7 @@ export class VectorIndex<M extends Json = Json> {
   /** Removes every item. */
   clear(): Promise<void> {
     return this.run(() => {
+      this.dropIvf();
       this.store.clear();
       this.touched();
     });
@@ -237,19 +266,23 @@ export class VectorIndex<M extends Json = Json> {
     return out;
   }
 
-  /** Exact top-k by score (ties: earlier insertion first). */
+  /**
+   * Top-k by score (ties: earlier insertion first): exact, or with trained IVF lists the members of
+   * the `nprobe` nearest lists (`exact: true` scans everything anyway).
+   */
   search(query: Float32Array, options: SearchOptions<M> = {}): Promise<SearchResult<M>[]> {
     const k = options.k ?? 10;
     if (!Number.isInteger(k) || k < 0) return Promise.reject(new IndexError('index_invalid_options', 'k must be a non-negative integer'));
     let q: Float32Array;
     try {
+      checkNprobe(options.nprobe, options.exact ? null : this.ivfState?.lists.nlist ?? null);
       q = prepareVector(query, this.dims, this.metric, 'query');
     } catch (e) {
       return Promise.reject(e);
     }
     return this.run(async () => {
       const s = this.store;
-      s.compact();
+      this.compact();
       if (k === 0 || s.size === 0) return [];
       const pq = prepareQuery(q, s.stride);
       const mask = buildMask(s, options);
@@ -277,6 +310,7 @@ export class VectorIndex<M extends Json = Json> {
 
   private async pickScanner(o: SearchOptions<M>): Promise<Scanner> {
     const s = this.store;
+    if (this.ivfState && !o.exact) return this.ivfState.scanner(o.nprobe, o.prefilter === 'hamming' ? 'hamming' : 'asymmetric');
     if (this.storage === 'binary') return binaryScanner({ prefilter: o.prefilter === 'hamming' ? 'hamming' : 'asymmetric' }, this.threaded);
     if (this.pickBackend(o.device ?? 'auto') === 'gpu') {
       if (await this.gpu.acquire()) return this.gpu;
@@ -300,8 +334,8 @@ export class VectorIndex<M extends Json = Json> {
   commit(options: { onProgress?: (written: number, total: number) => void } = {}): Promise<{ version: number; count: number }> {
     return this.run(async () => {
       if (!this.persistence) throw new IndexError('index_invalid_options', 'commit() needs createIndex({ persist: { name } })');
-      this.store.compact();
-      const head = await this.persistence.commit(options.onProgress);
+      this.compact();
+      const head = await this.persistence.commit(options.onProgress, this.ivfState?.snapshot());
       return { version: head.version, count: head.count };
     });
   }
@@ -311,23 +345,43 @@ export class VectorIndex<M extends Json = Json> {
     return this.run(() => exportStore(this.store, this.metric));
   }
 
-  /** Replaces the contents with an export file's (same dims/metric/storage required). */
+  /** Replaces the contents with an export file's (same dims/metric/storage required); drops IVF lists (train again). */
   import(blob: Blob): Promise<void> {
     return this.run(async () => {
-      const { header, rows } = await readIndexFile(blob);
-      if (header.dims !== this.dims || header.metric !== this.metric || header.storage !== this.storage) {
-        throw new IndexError('index_import_mismatch', `file is ${header.dims}d ${header.metric} ${header.storage}, the index is ${this.dims}d ${this.metric} ${this.storage}`);
-      }
-      const s = this.store;
-      const n = header.count;
-      for (const [name, perRow] of planesOf(this.storage, s.stride, s.words)) {
-        const bytes = perRow * n;
-        const a = rows[name];
-        if (!a || a.byteLength !== bytes) throw new IndexError('index_bad_file', `section ${name} has ${a?.byteLength ?? 0} bytes, expected ${bytes}`);
-      }
-      if (new Set(header.ids).size !== n) throw new IndexError('index_bad_file', 'duplicate ids in file');
-      s.clear();
-      s.appendRows(header.ids, header.meta.map((m) => m ?? undefined), rows);
+      await importInto(this.store, this.metric, blob, () => this.dropIvf());
+      this.touched();
+    });
+  }
+
+  /**
+   * Trains IVF lists (k-means in workers, progress via `onProgress`) over the current items, replacing
+   * any previous lists; from then on adds go to their nearest list and searches probe `nprobe` lists.
+   */
+  trainIvf(options: IvfTrainOptions = {}): Promise<IvfInfo> {
+    return this.run(async () => {
+      this.compact();
+      const next = await Ivf.train(this.store, options, this.ivfState);
+      this.dropIvf();
+      this.ivfState = next;
+      this.touched();
+      return next.info();
+    });
+  }
+
+  /** The IVF lists' state (null: none trained); `retrainSuggested` says when trainIvf() again pays. */
+  get ivf(): IvfInfo | null {
+    return this.ivfState?.info() ?? null;
+  }
+
+  /** @internal tests: throws unless every live item is in exactly one IVF list. */
+  verifyIvf(): void {
+    this.ivfState?.verify();
+  }
+
+  /** Drops the IVF lists: searches are exact again. */
+  dropIvfLists(): Promise<void> {
+    return this.run(() => {
+      this.dropIvf();
       this.touched();
     });
   }
@@ -339,6 +393,7 @@ export class VectorIndex<M extends Json = Json> {
     this.disposed = true;
     if (this.autoTimer) clearTimeout(this.autoTimer);
     this.gpu.dispose();
+    this.dropIvf();
     this.threaded?.detach();
     this.persistence?.close();
     this.persistence = null;
