@@ -1,17 +1,14 @@
 import { IndexError } from './errors';
-import { exportStore, importInto, readIndexFile } from './file';
+import { exportStore, importInto } from './file';
 import { Ivf, type IvfSnapshot } from './ivf/ivf';
 import { checkNprobe, type IvfInfo, type IvfTrainOptions } from './ivf/options';
 import { buildMask } from './mask';
-import { resolveOptions } from './options';
 import { Persistence } from './persist';
-import { binaryScanner } from './scan/binary';
+import { pickBackend, pickScanner, type Backend, type Chooser } from './scan/choose';
 import { GpuBackend } from './scan/gpu';
-import { referenceScanner } from './scan/reference';
 import { rescore } from './scan/rescore';
 import { ThreadedScanner, threadsAvailable } from './scan/threads';
 import { wasmScanner } from './scan/wasm';
-import type { Scanner } from './scan/types';
 import { prepareQuery, simdKernels } from './simd';
 import { VectorStore } from './store';
 import { TopK } from './topk';
@@ -33,25 +30,6 @@ import type {
 
 const DEFAULT_OVERSAMPLE = 50;
 const INT8_OVERSAMPLE = 4;
-
-export type Backend = 'cpu' | 'gpu';
-
-/** Creates an index; with `persist` it opens (and loads) the committed IndexedDB copy. */
-export async function createIndex<M extends Json = Json>(options: CreateIndexOptions): Promise<VectorIndex<M>> {
-  const r = resolveOptions(options);
-  const index = new VectorIndex<M>(r.options, r.metric, r.storage, r.device);
-  if (r.device === 'gpu') await index.useGpu();
-  if (r.options.persist) await index.openPersistence();
-  return index;
-}
-
-/** Opens an export file as a new (in-memory unless `persist`) index with the file's dims/metric/storage. */
-export async function importIndex<M extends Json = Json>(blob: Blob, options: Omit<CreateIndexOptions, 'dims' | 'metric' | 'storage'> = {}): Promise<VectorIndex<M>> {
-  const { header } = await readIndexFile(blob);
-  const index = await createIndex<M>({ ...options, dims: header.dims, metric: header.metric, storage: header.storage });
-  await index.import(blob);
-  return index;
-}
 
 /**
  * The coordinator: it owns the store, serializes operations, validates input once, and per search
@@ -115,37 +93,27 @@ export class VectorIndex<M extends Json = Json> {
 
   /** Which backend a search with device 'auto' would use now. */
   get backend(): Backend {
-    return this.pickBackend('auto');
-  }
-
-  private check(): void {
-    if (this.disposed) throw new IndexError('index_disposed', 'the index was disposed');
+    return pickBackend(this.chooser(), 'auto');
   }
 
   /** Serializes every operation: mutations, searches and commits see a consistent store. */
   private run<T>(fn: () => Promise<T> | T): Promise<T> {
     if (this.disposed) return Promise.reject(new IndexError('index_disposed', 'the index was disposed'));
     const p = this.queue.then(() => {
-      this.check();
+      if (this.disposed) throw new IndexError('index_disposed', 'the index was disposed');
       return fn();
     });
     this.queue = p.catch(() => undefined);
     return p;
   }
 
+  private chooser(): Chooser {
+    return { store: this.store, storage: this.storage, device: this.device, gpu: this.gpu, threaded: this.threaded, ivf: this.ivfState, gpuMinVectors: this.options.gpuMinVectors };
+  }
+
   /** @internal */
   async useGpu(): Promise<boolean> {
     return (await this.gpu.acquire()) !== null;
-  }
-
-  private pickBackend(pref: DevicePreference): Backend {
-    if (this.storage === 'binary') return 'cpu';
-    if (pref === 'cpu') return 'cpu';
-    if (pref === 'gpu') return 'gpu';
-    if (this.device === 'cpu') return 'cpu';
-    if (this.device === 'gpu') return 'gpu';
-    if (!this.gpu.ready) return 'cpu';
-    return this.store.count >= (this.options.gpuMinVectors ?? 20000) ? 'gpu' : 'cpu';
   }
 
   /** @internal */
@@ -158,11 +126,7 @@ export class VectorIndex<M extends Json = Json> {
       await slicer.maybeYield();
     });
     const snap = this.persistence.loadedExtra as IvfSnapshot | null;
-    if (snap) this.ivfState = await Ivf.restore(this.store, snap, this.ivfWorkerCount());
-  }
-
-  private ivfWorkerCount(): number {
-    return Math.min(8, (globalThis.navigator as Navigator | undefined)?.hardwareConcurrency ?? 1);
+    if (snap) this.ivfState = await Ivf.restore(this.store, snap, Math.min(8, globalThis.navigator?.hardwareConcurrency ?? 1));
   }
 
   /** Closes tombstone gaps; the IVF lists learn the new slot numbers first. */
@@ -186,12 +150,8 @@ export class VectorIndex<M extends Json = Json> {
     }, ac);
   }
 
-  private normalizeItems(items: IndexItem<M> | readonly IndexItem<M>[]): readonly IndexItem<M>[] {
-    return Array.isArray(items) ? (items as readonly IndexItem<M>[]) : [items as IndexItem<M>];
-  }
-
   private async write(items: IndexItem<M> | readonly IndexItem<M>[], mode: 'add' | 'upsert'): Promise<void> {
-    const list = this.normalizeItems(items);
+    const list = Array.isArray(items) ? (items as readonly IndexItem<M>[]) : [items as IndexItem<M>];
     return this.run(async () => {
       const slicer = new TimeSlicer();
       const s = this.store;
@@ -286,7 +246,7 @@ export class VectorIndex<M extends Json = Json> {
       if (k === 0 || s.size === 0) return [];
       const pq = prepareQuery(q, s.stride);
       const mask = buildMask(s, options);
-      const scanner = await this.pickScanner(options);
+      const scanner = await pickScanner(this.chooser(), options as SearchOptions<never>);
       // First stage, then (quantized storage) the best candidates rescored with finer numbers.
       const r = options.rescore ?? true;
       const per = this.storage === 'binary' ? DEFAULT_OVERSAMPLE : INT8_OVERSAMPLE;
@@ -306,18 +266,6 @@ export class VectorIndex<M extends Json = Json> {
       }
       return out;
     });
-  }
-
-  private async pickScanner(o: SearchOptions<M>): Promise<Scanner> {
-    const s = this.store;
-    if (this.ivfState && !o.exact) return this.ivfState.scanner(o.nprobe, o.prefilter === 'hamming' ? 'hamming' : 'asymmetric');
-    if (this.storage === 'binary') return binaryScanner({ prefilter: o.prefilter === 'hamming' ? 'hamming' : 'asymmetric' }, this.threaded);
-    if (this.pickBackend(o.device ?? 'auto') === 'gpu') {
-      if (await this.gpu.acquire()) return this.gpu;
-      if ((o.device ?? this.device) === 'gpu') throw new IndexError('index_gpu_unavailable', 'WebGPU is not available here');
-    }
-    if (!s.arena || !simdKernels()) return referenceScanner;
-    return this.threaded?.usable(s) ? this.threaded : wasmScanner;
   }
 
   /** @internal searches the index workers completed / failed over to this thread (tests). */
@@ -378,13 +326,6 @@ export class VectorIndex<M extends Json = Json> {
     this.ivfState?.verify();
   }
 
-  /** Drops the IVF lists: searches are exact again. */
-  dropIvfLists(): Promise<void> {
-    return this.run(() => {
-      this.dropIvf();
-      this.touched();
-    });
-  }
 
   /** Frees GPU buffers (and the device if the index created it) and closes IndexedDB. Uncommitted changes are dropped. */
   async dispose(): Promise<void> {

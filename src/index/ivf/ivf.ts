@@ -111,7 +111,9 @@ export class Ivf {
     const imbalance = this.lists.imbalance();
     const n = this.store.count;
     const grown = n > 4 * this.trainedCount || 4 * n < this.trainedCount;
-    return { lists: this.lists.nlist, trainedCount: this.trainedCount, imbalance, retrainSuggested: imbalance > 2 || grown, defaultNprobe: defaultNprobe(this.lists.nlist) };
+    const l = this.lists;
+    const bytes = l.rowsTotal * (l.rowBytes + 8) + l.listOf.length * 8 + l.centroids.byteLength;
+    return { lists: l.nlist, trainedCount: this.trainedCount, imbalance, retrainSuggested: imbalance > 2 || grown, defaultNprobe: defaultNprobe(l.nlist), bytes };
   }
 
   /** Invariant check for tests: every live slot is in exactly one list, at the row that names it. */

@@ -33,6 +33,8 @@ export interface IvfInfo {
   retrainSuggested: boolean;
   /** The nprobe a search uses when it names none. */
   defaultNprobe: number;
+  /** Bytes the IVF holds on top of the store: list rows (with slack), per-row slot and scale, per-slot list and row, centroids. */
+  bytes: number;
 }
 
 /** Fewest items per list a training accepts (k-means with fewer points per centre is mostly noise). */
