@@ -5,6 +5,7 @@ import { writeQuery } from '../scan/wasm';
 import { int8Score, scoreRowI8 } from '../simd';
 import { TopK } from '../topk';
 import { KERNEL_BLOCK } from '../wasm/arena';
+import { TimeSlicer } from '../yield';
 import type { VectorStore } from '../store';
 import type { IvfLists } from './lists';
 
@@ -54,7 +55,10 @@ export function ivfScanner(lists: IvfLists, nprobe: number, prefilter: 'asymmetr
         const slot = slots[row]!;
         if (allowed(mask, slot) && top.accepts(score, slot)) top.push(score, slot);
       };
+      // A large nprobe scans as much as an exact search: yield every ~8 ms like the exact scans do.
+      const slicer = new TimeSlicer();
       for (const l of probed) {
+        await slicer.maybeYield();
         const from = lists.start[l]!;
         const to = from + lists.len[l]!;
         if (a) {
