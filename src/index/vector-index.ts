@@ -290,7 +290,10 @@ export class VectorIndex<M extends Json = Json> {
 
   /** The whole index as one file (see docs/index.md for the format). */
   export(): Promise<Blob> {
-    return this.run(() => exportStore(this.store, this.metric));
+    return this.run(() => {
+      this.compact();
+      return exportStore(this.store, this.metric);
+    });
   }
 
   /** Replaces the contents with an export file's (same dims/metric/storage required); drops IVF lists (train again). */

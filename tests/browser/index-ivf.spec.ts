@@ -93,13 +93,19 @@ test('IVF is incremental: adds are findable through their list, rewrites move, r
       for (const x of await idx.search(v, { k: 20, nprobe: 20 })) if (gone.includes(x.id)) leftovers.push(x.id);
     }
     idx.verifyIvf();
+    // export() closes tombstone gaps too: the lists must follow the renumbered slots.
+    await idx.remove(['a3']);
+    await idx.export();
+    idx.verifyIvf();
+    const afterExport = (await idx.search(more[9]!.vector, { k: 1, nprobe: 1 }))[0]?.id;
     const info = idx.ivf;
     await idx.dispose();
-    return { found, probes, rewritten, leftovers, info };
+    return { found, probes, rewritten, leftovers, info, afterExport };
   });
   expect(r.found).toBe(r.probes);
   expect(r.rewritten).toEqual(['a0', 'b5']);
   expect(r.leftovers).toEqual([]);
+  expect(r.afterExport).toBe('b9');
   expect(r.info!.trainedCount).toBe(4000);
   // 17k items against 4k at training: past the 4× growth rule.
   expect(r.info!.retrainSuggested).toBe(true);
