@@ -72,6 +72,8 @@ export class Persistence {
   head: Head | null = null;
   /** The IVF snapshot stored with the loaded version (null: none). */
   loadedExtra: unknown = null;
+  /** Set when the IVF lists were (re)trained: the next commit has something to write even if no row changed. */
+  extraDirty = false;
 
   private constructor(
     private readonly db: IDBDatabase,
@@ -151,7 +153,7 @@ export class Persistence {
   }
 
   get dirty(): boolean {
-    return this.tracker.all || this.tracker.dirty.size > 0 || this.head === null;
+    return this.extraDirty || this.tracker.all || this.tracker.dirty.size > 0 || this.head === null;
   }
 
   /**
@@ -218,6 +220,7 @@ export class Persistence {
       throw fail('commit', e);
     }
     this.head = head;
+    this.extraDirty = false;
     return head;
   }
 

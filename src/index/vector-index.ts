@@ -166,8 +166,8 @@ export class VectorIndex<M extends Json = Json> {
         if (written) written[i] = slot;
         if ((i & 255) === 255) await slicer.maybeYield();
       }
-      // New and rewritten items go to their nearest lists (computed in the IVF workers).
-      if (written) await this.ivfState!.written(written);
+      // New/rewritten items join their nearest lists (IVF workers); if that fails the lists go, not stay stale.
+      if (written) await this.ivfState!.written(written).catch(() => this.dropIvf());
       this.touched();
     });
   }
@@ -314,6 +314,7 @@ export class VectorIndex<M extends Json = Json> {
       const next = await Ivf.train(this.store, options, this.ivfState);
       this.dropIvf();
       this.ivfState = next;
+      if (this.persistence) this.persistence.extraDirty = true;
       this.touched();
       return next.info();
     });
@@ -330,7 +331,7 @@ export class VectorIndex<M extends Json = Json> {
   }
 
 
-  /** Frees GPU buffers (and the device if the index created it) and closes IndexedDB. Uncommitted changes are dropped. */
+  /** Frees GPU buffers (and the device if the index created it), IVF workers, IndexedDB. Uncommitted changes are dropped. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     await this.queue;

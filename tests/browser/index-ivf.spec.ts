@@ -45,6 +45,9 @@ test('IVF over a clustered 20k set: recall@10 vs exact ≥ 0.9 at the default np
         // With a filter too: the mask applies inside the lists exactly as in the exact scan.
         const f = { filter: (md: any) => md.i % 3 === 0, k: 10 };
         if (JSON.stringify(await idx.search(q, { ...f, nprobe: info.lists })) !== JSON.stringify(await idx.search(q, { ...f, exact: true }))) probedEqualsExact = false;
+        // binary: the Hamming pre-filter too (another kernel and score expression inside the lists).
+        const h = { prefilter: 'hamming' as const, k: 10 };
+        if (storage === 'binary' && JSON.stringify(await idx.search(q, { ...h, nprobe: info.lists })) !== JSON.stringify(await idx.search(q, { ...h, exact: true }))) probedEqualsExact = false;
       }
       out[storage] = { info, recall: hit / (queries.length * 10), allEqual, probedEqualsExact, phases: [...phases], lastAssign, ivf: idx.ivf };
       await idx.dispose();
@@ -125,13 +128,20 @@ test('IVF lists persist with the index: a reload restores them without training 
     await idx.remove(['p3', 'p4']);
     await idx.add(w.__mixture(300, 64, 40, 22, 'late').items);
     await idx.commit();
+    const cleanAfterCommit = !idx.hasUncommittedChanges;
+    // Retraining on demand is a change to commit even when no item changed.
+    await idx.trainIvf({ lists: 40, seed: 7 });
+    const dirtyAfterRetrain = idx.hasUncommittedChanges;
+    await idx.commit();
     const queries = Array.from({ length: 20 }, () => Array.from(mix.draw() as Float32Array));
     const results = [];
     for (const q of queries) results.push(await idx.search(new Float32Array(q), { k: 10, nprobe: 3 }));
     const info = idx.ivf;
     await idx.dispose();
-    return { queries, results, info };
+    return { queries, results, info, cleanAfterCommit, dirtyAfterRetrain };
   });
+  expect(before.cleanAfterCommit).toBe(true);
+  expect(before.dirtyAfterRetrain).toBe(true);
   await served.reload();
   const after = await served.evaluate(async (queries: number[][]) => {
     const m = await import('/dist/browser/index.js');
