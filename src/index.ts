@@ -25,7 +25,7 @@ export type { ModelSource, ModelPreset } from './models/resolve';
 export type { LoadProgress } from './models/load';
 export { listCachedModels, deleteCachedModel, clearModelCache, type CachedModel } from './models/manage';
 
-export { createIndex, importIndex, deletePersistedIndex, IndexError, type VectorIndex, type IndexErrorCode, type GpuInfo, type Backend as IndexBackend, type Json as JsonValue, type Metric, type StorageFormat, type DevicePreference, type IndexItem, type StoredItem, type PersistOptions, type CreateIndexOptions, type MetadataFilter, type FilterFn, type SearchOptions, type SearchResult, type ScanKernels } from './index/index';
+export { createIndex, importIndex, deletePersistedIndex, IndexError, type VectorIndex, type IndexErrorCode, type GpuInfo, type Backend as IndexBackend, type Json as JsonValue, type Metric, type StorageFormat, type DevicePreference, type IndexItem, type StoredItem, type PersistOptions, type CreateIndexOptions, type MetadataFilter, type FilterFn, type SearchOptions, type SearchResult, type ScanKernels, type IvfTrainOptions, type IvfProgress, type IvfInfo } from './index/index';
 export { RecommendError, type RecommendErrorCode } from './recommend/errors';
 export type { VectorLookup } from './recommend/lookup';
 export { interestVector, multiInterest, recommend, moreLikeThis, trainSemanticIds, formatSemanticId, SemanticIdCodebook, SemanticIdIndex, type HistoryItem, type InterestOptions, type Interest, type RecommendOptions, type Recommendation, type SemanticId, type SemanticIdTrainOptions, type CodebookJson } from './recommend/index';

@@ -6,12 +6,16 @@
 // Baseline: a single-thread copy (TypedArray.set) of the bytes the scan reads, timed in the same rounds.
 // ratio = search / copy. Also: add (build) time, and 1M int8 committed to / restored from IndexedDB.
 // Writes bench/index/results.json and the table between <!-- index:start --> / <!-- index:end --> in docs/benchmarks.md.
+// IVF rows: `node bench/index/run.mjs --ivf [--sizes 1000000] [--lists L]` runs only bench/index/ivf.mjs
+// (clustered data, recall and latency per nprobe, build time) and updates only the `ivf` key of
+// results.json and the <!-- ivf:start --> section.
 import { chromium } from 'playwright-core';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { startServer } from '../../tests/server/server.mjs';
+import { benchIvf, ivfSection } from './ivf.mjs';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const arg = (name, def) => {
@@ -48,6 +52,28 @@ const stats = (xs) => {
   const med = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   return { median: med, min: s[0], max: s[s.length - 1], runs: s.length };
 };
+
+if (process.argv.includes('--ivf')) {
+  const n = SIZES[0];
+  console.log(`IVF: ${n} × ${DIMS} int8, clustered ...`);
+  const lists = arg('lists') ? Number(arg('lists')) : undefined;
+  const r = await benchIvf(page, { n, dims: DIMS, k: K, lists });
+  console.log(JSON.stringify({ ...r, rows: r.rows.map(({ longTasks, ...x }) => ({ ...x, longTasks: longTasks.length })) }, null, 1));
+  const env = `Machine: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores, shared with other jobs (load average ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')}); Chromium ${browser.version()} (headless), hardwareConcurrency ${pageInfo.cores}. ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`;
+  const resPath = resolve(root, 'bench/index/results.json');
+  const prev = existsSync(resPath) ? JSON.parse(readFileSync(resPath, 'utf8')) : {};
+  writeFileSync(resPath, JSON.stringify({ ...prev, ivf: { env, ...r } }, null, 2) + '\n');
+  const section = ivfSection(r, env, `node scripts/build.mjs && node bench/index/run.mjs --ivf --sizes ${n}${lists ? ` --lists ${lists}` : ''}`);
+  const docPath = resolve(root, 'docs/benchmarks.md');
+  let doc = readFileSync(docPath, 'utf8');
+  const re = /<!-- ivf:start -->[\s\S]*?<!-- ivf:end -->/;
+  doc = re.test(doc) ? doc.replace(re, section) : doc.replace('<!-- index:end -->', `<!-- index:end -->\n\n${section}`);
+  writeFileSync(docPath, doc);
+  console.log(section);
+  await browser.close();
+  await server.close();
+  process.exit(0);
+}
 
 const results = [];
 for (const n of SIZES) {

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { OmniEmbedError } from '../errors';
 import { createEmbedder, type NodeEmbedder } from '../node/index';
 import { CliUsageError } from '../node/errors';
-import { createIndex } from '../index/vector-index';
+import { createIndex } from '../index/create';
 import type { Json } from '../index/types';
 import { openCatalog } from '../node/catalog/pgvector';
 import { folderSource, jsonlSource, type SourceItem } from './sources';

@@ -17,6 +17,8 @@ import { OmniEmbedError } from '../errors';
  * - `index_too_large`         this device cannot allocate the memory the index needs
  * - `index_bad_file`          export file unreadable (magic, version, truncated)
  * - `index_import_mismatch`   an export file with other dims/metric/storage than the index
+ * - `index_ivf_too_few_vectors` trainIvf on fewer items than an IVF (or that many lists) needs
+ * - `index_ivf_failed`        the IVF workers could not start or failed
  */
 export type IndexErrorCode =
   | 'index_invalid_options'
@@ -33,7 +35,9 @@ export type IndexErrorCode =
   | 'quota_exceeded'
   | 'index_too_large'
   | 'index_bad_file'
-  | 'index_import_mismatch';
+  | 'index_import_mismatch'
+  | 'index_ivf_too_few_vectors'
+  | 'index_ivf_failed';
 
 export class IndexError extends OmniEmbedError {
   constructor(code: IndexErrorCode, message: string, options?: { cause?: unknown }) {

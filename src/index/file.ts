@@ -1,5 +1,5 @@
 import { IndexError } from './errors';
-import type { Rows, VectorStore } from './store';
+import { planesOf, type Rows, type VectorStore } from './store';
 import type { Json, Metric, StorageFormat } from './types';
 
 /**
@@ -82,4 +82,25 @@ export async function readIndexFile(blob: Blob): Promise<{ header: FileHeader; r
     off += sec.bytes;
   }
   return { header, rows: planesToRows(planes) };
+}
+
+/**
+ * Replaces a store's contents with an export file's, after checking everything (dims, metric,
+ * storage, every section's size, unique ids); `beforeReplace` runs once the file is known good.
+ */
+export async function importInto(store: VectorStore, metric: Metric, blob: Blob, beforeReplace: () => void): Promise<void> {
+  const { header, rows } = await readIndexFile(blob);
+  if (header.dims !== store.dims || header.metric !== metric || header.storage !== store.format) {
+    throw new IndexError('index_import_mismatch', `file is ${header.dims}d ${header.metric} ${header.storage}, the index is ${store.dims}d ${metric} ${store.format}`);
+  }
+  const n = header.count;
+  for (const [name, perRow] of planesOf(store.format, store.stride, store.words)) {
+    const bytes = perRow * n;
+    const a = rows[name];
+    if (!a || a.byteLength !== bytes) throw new IndexError('index_bad_file', `section ${name} has ${a?.byteLength ?? 0} bytes, expected ${bytes}`);
+  }
+  if (new Set(header.ids).size !== n) throw new IndexError('index_bad_file', 'duplicate ids in file');
+  beforeReplace();
+  store.clear();
+  store.appendRows(header.ids, header.meta.map((m) => m ?? undefined), rows);
 }

@@ -1,7 +1,10 @@
-export { createIndex, importIndex, VectorIndex, type Backend } from './vector-index';
+export { createIndex, importIndex } from './create';
+export { VectorIndex } from './vector-index';
+export type { Backend } from './scan/choose';
 export { deletePersisted as deletePersistedIndex } from './persist';
 export { IndexError, type IndexErrorCode } from './errors';
 export type { GpuInfo } from './gpu';
+export type { IvfTrainOptions, IvfProgress, IvfInfo } from './ivf/options';
 export type {
   Json,
   Metric,

@@ -7,6 +7,7 @@ import type { Json, Metric, StorageFormat } from './types';
  * IndexedDB layout (database `omni-embed-index/<name>`, schema version 1):
  *   head   key 'head' → { format: 1, version, dims, metric, storage, count, chunks, committedAt }
  *   chunks key n      → { ids, meta (JSON text), f32 | i8+scales(+bits) } for slots [n·4096, (n+1)·4096)
+ *   head   key 'ivf'  → { version, snapshot } the IVF lists of that head version (absent: no IVF)
  * A commit writes the changed chunks, deletes chunks past the new end and bumps head.version, all in
  * ONE readwrite transaction (durability 'strict'): IndexedDB applies a transaction entirely or not at
  * all, so a reload, crash or tab close mid-commit leaves the previous committed version intact.
@@ -69,6 +70,10 @@ export async function deletePersisted(name: string): Promise<void> {
 export class Persistence {
   readonly tracker: DirtyTracker = { dirty: new Set(), all: false };
   head: Head | null = null;
+  /** The IVF snapshot stored with the loaded version (null: none). */
+  loadedExtra: unknown = null;
+  /** Set when the IVF lists were (re)trained: the next commit has something to write even if no row changed. */
+  extraDirty = false;
 
   private constructor(
     private readonly db: IDBDatabase,
@@ -104,6 +109,7 @@ export class Persistence {
 
   /** Loads the committed version into the (empty) store; returns false when nothing was committed yet. */
   async load(onChunk?: (loadedRows: number, totalRows: number) => Promise<void>): Promise<boolean> {
+    this.loadedExtra = null;
     const s = this.store;
     let head: Head | undefined;
     try {
@@ -132,6 +138,13 @@ export class Persistence {
       if (onChunk) await onChunk(s.size, head.count);
     }
     if (s.count !== head.count) throw new IndexError('index_persist_failed', `stored index has ${s.count} items, head says ${head.count}`);
+    try {
+      const extra = await req(this.db.transaction('head', 'readonly').objectStore('head').get('ivf') as IDBRequest<{ version: number; value: unknown } | undefined>);
+      // A record of another version would describe other slots: ignore it (the next commit replaces it).
+      this.loadedExtra = extra && extra.version === head.version ? extra.value : null;
+    } catch (e) {
+      throw fail('read', e);
+    }
     // What was just loaded is what is on disk.
     this.tracker.dirty.clear();
     this.tracker.all = false;
@@ -140,14 +153,14 @@ export class Persistence {
   }
 
   get dirty(): boolean {
-    return this.tracker.all || this.tracker.dirty.size > 0 || this.head === null;
+    return this.extraDirty || this.tracker.all || this.tracker.dirty.size > 0 || this.head === null;
   }
 
   /**
    * Writes the store (compacted by the caller) as the next version. `onWrite` is called after each
    * chunk was handed to IndexedDB (progress; tests use it to interrupt a commit).
    */
-  async commit(onWrite?: (written: number, total: number) => void): Promise<Head> {
+  async commit(onWrite?: (written: number, total: number) => void, ivf?: unknown): Promise<Head> {
     const s = this.store;
     const chunks = Math.ceil(s.size / CHUNK_SLOTS);
     const oldChunks = this.head?.chunks ?? 0;
@@ -177,6 +190,8 @@ export class Persistence {
       const putNext = (): void => {
         if (i >= todo.length) {
           if (oldChunks > chunks) cs.delete(IDBKeyRange.bound(chunks, oldChunks - 1));
+          if (ivf) tx.objectStore('head').put({ version: head.version, value: ivf }, 'ivf');
+          else tx.objectStore('head').delete('ivf');
           tx.objectStore('head').put(head, 'head');
           return;
         }
@@ -205,6 +220,7 @@ export class Persistence {
       throw fail('commit', e);
     }
     this.head = head;
+    this.extraDirty = false;
     return head;
   }
 

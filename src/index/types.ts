@@ -82,6 +82,13 @@ export interface SearchOptions<M extends Json = Json> {
   prefilter?: 'asymmetric' | 'hamming';
   /** Force a backend for this query ('auto' = the index's choice). */
   device?: DevicePreference;
+  /**
+   * With trained IVF lists (index.trainIvf()): how many lists, nearest centroids first, are scanned
+   * (1..lists; default lists / 16). More lists: higher recall, slower. All lists = the exact result.
+   */
+  nprobe?: number;
+  /** true: scan every item even when IVF lists are trained. */
+  exact?: boolean;
 }
 
 export interface SearchResult<M extends Json = Json> {

@@ -1,17 +1,16 @@
 import { IndexError } from './errors';
-import { exportStore, readIndexFile } from './file';
+import { exportStore, importInto } from './file';
+import { Ivf, type IvfSnapshot } from './ivf/ivf';
+import { checkNprobe, type IvfInfo, type IvfTrainOptions } from './ivf/options';
 import { buildMask } from './mask';
-import { resolveOptions } from './options';
 import { Persistence } from './persist';
-import { binaryScanner } from './scan/binary';
+import { pickBackend, pickScanner, type Backend, type Chooser } from './scan/choose';
 import { GpuBackend } from './scan/gpu';
-import { referenceScanner } from './scan/reference';
 import { rescore } from './scan/rescore';
 import { ThreadedScanner, threadsAvailable } from './scan/threads';
 import { wasmScanner } from './scan/wasm';
-import type { Scanner } from './scan/types';
 import { prepareQuery, simdKernels } from './simd';
-import { planesOf, VectorStore } from './store';
+import { VectorStore } from './store';
 import { TopK } from './topk';
 import { prepareItems } from './validate';
 import { prepareVector } from './vectors';
@@ -32,25 +31,6 @@ import type {
 const DEFAULT_OVERSAMPLE = 50;
 const INT8_OVERSAMPLE = 4;
 
-export type Backend = 'cpu' | 'gpu';
-
-/** Creates an index; with `persist` it opens (and loads) the committed IndexedDB copy. */
-export async function createIndex<M extends Json = Json>(options: CreateIndexOptions): Promise<VectorIndex<M>> {
-  const r = resolveOptions(options);
-  const index = new VectorIndex<M>(r.options, r.metric, r.storage, r.device);
-  if (r.device === 'gpu') await index.useGpu();
-  if (r.options.persist) await index.openPersistence();
-  return index;
-}
-
-/** Opens an export file as a new (in-memory unless `persist`) index with the file's dims/metric/storage. */
-export async function importIndex<M extends Json = Json>(blob: Blob, options: Omit<CreateIndexOptions, 'dims' | 'metric' | 'storage'> = {}): Promise<VectorIndex<M>> {
-  const { header } = await readIndexFile(blob);
-  const index = await createIndex<M>({ ...options, dims: header.dims, metric: header.metric, storage: header.storage });
-  await index.import(blob);
-  return index;
-}
-
 /**
  * The coordinator: it owns the store, serializes operations, validates input once, and per search
  * picks a Scanner (scan/*) and the rescoring step. How rows are scored lives in the scanners.
@@ -65,6 +45,7 @@ export class VectorIndex<M extends Json = Json> {
   private readonly gpu: GpuBackend;
   private readonly threaded: ThreadedScanner | null;
   private persistence: Persistence | null = null;
+  private ivfState: Ivf | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
   private autoTimer: ReturnType<typeof setTimeout> | null = null;
@@ -112,37 +93,27 @@ export class VectorIndex<M extends Json = Json> {
 
   /** Which backend a search with device 'auto' would use now. */
   get backend(): Backend {
-    return this.pickBackend('auto');
-  }
-
-  private check(): void {
-    if (this.disposed) throw new IndexError('index_disposed', 'the index was disposed');
+    return pickBackend(this.chooser(), 'auto');
   }
 
   /** Serializes every operation: mutations, searches and commits see a consistent store. */
   private run<T>(fn: () => Promise<T> | T): Promise<T> {
     if (this.disposed) return Promise.reject(new IndexError('index_disposed', 'the index was disposed'));
     const p = this.queue.then(() => {
-      this.check();
+      if (this.disposed) throw new IndexError('index_disposed', 'the index was disposed');
       return fn();
     });
     this.queue = p.catch(() => undefined);
     return p;
   }
 
+  private chooser(): Chooser {
+    return { store: this.store, storage: this.storage, device: this.device, gpu: this.gpu, threaded: this.threaded, ivf: this.ivfState, gpuMinVectors: this.options.gpuMinVectors };
+  }
+
   /** @internal */
   async useGpu(): Promise<boolean> {
     return (await this.gpu.acquire()) !== null;
-  }
-
-  private pickBackend(pref: DevicePreference): Backend {
-    if (this.storage === 'binary') return 'cpu';
-    if (pref === 'cpu') return 'cpu';
-    if (pref === 'gpu') return 'gpu';
-    if (this.device === 'cpu') return 'cpu';
-    if (this.device === 'gpu') return 'gpu';
-    if (!this.gpu.ready) return 'cpu';
-    return this.store.count >= (this.options.gpuMinVectors ?? 20000) ? 'gpu' : 'cpu';
   }
 
   /** @internal */
@@ -154,6 +125,19 @@ export class VectorIndex<M extends Json = Json> {
       p.onLoadProgress?.(loaded, total);
       await slicer.maybeYield();
     });
+    const snap = this.persistence.loadedExtra as IvfSnapshot | null;
+    if (snap) this.ivfState = await Ivf.restore(this.store, snap, Math.min(8, globalThis.navigator?.hardwareConcurrency ?? 1));
+  }
+
+  /** Closes tombstone gaps; the IVF lists learn the new slot numbers first. */
+  private compact(): void {
+    this.ivfState?.beforeCompact();
+    this.store.compact();
+  }
+
+  private dropIvf(): void {
+    this.ivfState?.dispose();
+    this.ivfState = null;
   }
 
   private touched(): void {
@@ -166,24 +150,24 @@ export class VectorIndex<M extends Json = Json> {
     }, ac);
   }
 
-  private normalizeItems(items: IndexItem<M> | readonly IndexItem<M>[]): readonly IndexItem<M>[] {
-    return Array.isArray(items) ? (items as readonly IndexItem<M>[]) : [items as IndexItem<M>];
-  }
-
   private async write(items: IndexItem<M> | readonly IndexItem<M>[], mode: 'add' | 'upsert'): Promise<void> {
-    const list = this.normalizeItems(items);
+    const list = Array.isArray(items) ? (items as readonly IndexItem<M>[]) : [items as IndexItem<M>];
     return this.run(async () => {
       const slicer = new TimeSlicer();
       const s = this.store;
       const ready = await prepareItems(list, mode, this.dims, this.metric, (id) => s.slotOf.has(id), slicer);
       s.reserve(s.size + ready.length);
+      const written = this.ivfState ? new Int32Array(ready.length) : null;
       for (let i = 0; i < ready.length; i++) {
         const it = ready[i]!;
-        const slot = s.slotOf.get(it.id);
-        if (slot === undefined) s.append(it.id, it.vector, it.metadata);
+        let slot = s.slotOf.get(it.id);
+        if (slot === undefined) slot = s.append(it.id, it.vector, it.metadata);
         else s.overwrite(slot, it.vector, it.metadata);
+        if (written) written[i] = slot;
         if ((i & 255) === 255) await slicer.maybeYield();
       }
+      // New/rewritten items join their nearest lists (IVF workers); if that fails the lists go, not stay stale.
+      if (written) await this.ivfState!.written(written).catch(() => this.dropIvf());
       this.touched();
     });
   }
@@ -204,7 +188,11 @@ export class VectorIndex<M extends Json = Json> {
     return this.run(() => {
       for (const id of list) if (!this.store.slotOf.has(id)) throw new IndexError('index_unknown_id', `id "${String(id)}" is not in the index`);
       let n = 0;
-      for (const id of new Set(list)) if (this.store.remove(id)) n++;
+      for (const id of new Set(list)) {
+        const slot = this.store.slotOf.get(id);
+        if (slot !== undefined) this.ivfState?.removed(slot);
+        if (this.store.remove(id)) n++;
+      }
       this.touched();
       return n;
     });
@@ -213,6 +201,7 @@ export class VectorIndex<M extends Json = Json> {
   /** Removes every item. */
   clear(): Promise<void> {
     return this.run(() => {
+      this.dropIvf();
       this.store.clear();
       this.touched();
     });
@@ -237,23 +226,27 @@ export class VectorIndex<M extends Json = Json> {
     return out;
   }
 
-  /** Exact top-k by score (ties: earlier insertion first). */
+  /**
+   * Top-k by score (ties: earlier insertion first): exact, or with trained IVF lists the members of
+   * the `nprobe` nearest lists (`exact: true` scans everything anyway).
+   */
   search(query: Float32Array, options: SearchOptions<M> = {}): Promise<SearchResult<M>[]> {
     const k = options.k ?? 10;
     if (!Number.isInteger(k) || k < 0) return Promise.reject(new IndexError('index_invalid_options', 'k must be a non-negative integer'));
     let q: Float32Array;
     try {
+      checkNprobe(options.nprobe, options.exact ? null : this.ivfState?.lists.nlist ?? null);
       q = prepareVector(query, this.dims, this.metric, 'query');
     } catch (e) {
       return Promise.reject(e);
     }
     return this.run(async () => {
       const s = this.store;
-      s.compact();
+      this.compact();
       if (k === 0 || s.size === 0) return [];
       const pq = prepareQuery(q, s.stride);
       const mask = buildMask(s, options);
-      const scanner = await this.pickScanner(options);
+      const scanner = await pickScanner(this.chooser(), options as SearchOptions<never>);
       // First stage, then (quantized storage) the best candidates rescored with finer numbers.
       const r = options.rescore ?? true;
       const per = this.storage === 'binary' ? DEFAULT_OVERSAMPLE : INT8_OVERSAMPLE;
@@ -275,17 +268,6 @@ export class VectorIndex<M extends Json = Json> {
     });
   }
 
-  private async pickScanner(o: SearchOptions<M>): Promise<Scanner> {
-    const s = this.store;
-    if (this.storage === 'binary') return binaryScanner({ prefilter: o.prefilter === 'hamming' ? 'hamming' : 'asymmetric' }, this.threaded);
-    if (this.pickBackend(o.device ?? 'auto') === 'gpu') {
-      if (await this.gpu.acquire()) return this.gpu;
-      if ((o.device ?? this.device) === 'gpu') throw new IndexError('index_gpu_unavailable', 'WebGPU is not available here');
-    }
-    if (!s.arena || !simdKernels()) return referenceScanner;
-    return this.threaded?.usable(s) ? this.threaded : wasmScanner;
-  }
-
   /** @internal searches the index workers completed / failed over to this thread (tests). */
   get threadedSearches(): { completed: number; failed: number } {
     return { completed: this.threaded?.completed ?? 0, failed: this.threaded?.failed ?? 0 };
@@ -300,45 +282,63 @@ export class VectorIndex<M extends Json = Json> {
   commit(options: { onProgress?: (written: number, total: number) => void } = {}): Promise<{ version: number; count: number }> {
     return this.run(async () => {
       if (!this.persistence) throw new IndexError('index_invalid_options', 'commit() needs createIndex({ persist: { name } })');
-      this.store.compact();
-      const head = await this.persistence.commit(options.onProgress);
+      this.compact();
+      const head = await this.persistence.commit(options.onProgress, this.ivfState?.snapshot());
       return { version: head.version, count: head.count };
     });
   }
 
   /** The whole index as one file (see docs/index.md for the format). */
   export(): Promise<Blob> {
-    return this.run(() => exportStore(this.store, this.metric));
+    return this.run(() => {
+      this.compact();
+      return exportStore(this.store, this.metric);
+    });
   }
 
-  /** Replaces the contents with an export file's (same dims/metric/storage required). */
+  /** Replaces the contents with an export file's (same dims/metric/storage required); drops IVF lists (train again). */
   import(blob: Blob): Promise<void> {
     return this.run(async () => {
-      const { header, rows } = await readIndexFile(blob);
-      if (header.dims !== this.dims || header.metric !== this.metric || header.storage !== this.storage) {
-        throw new IndexError('index_import_mismatch', `file is ${header.dims}d ${header.metric} ${header.storage}, the index is ${this.dims}d ${this.metric} ${this.storage}`);
-      }
-      const s = this.store;
-      const n = header.count;
-      for (const [name, perRow] of planesOf(this.storage, s.stride, s.words)) {
-        const bytes = perRow * n;
-        const a = rows[name];
-        if (!a || a.byteLength !== bytes) throw new IndexError('index_bad_file', `section ${name} has ${a?.byteLength ?? 0} bytes, expected ${bytes}`);
-      }
-      if (new Set(header.ids).size !== n) throw new IndexError('index_bad_file', 'duplicate ids in file');
-      s.clear();
-      s.appendRows(header.ids, header.meta.map((m) => m ?? undefined), rows);
+      await importInto(this.store, this.metric, blob, () => this.dropIvf());
       this.touched();
     });
   }
 
-  /** Frees GPU buffers (and the device if the index created it) and closes IndexedDB. Uncommitted changes are dropped. */
+  /**
+   * Trains IVF lists (k-means in workers, progress via `onProgress`) over the current items, replacing
+   * any previous lists; from then on adds go to their nearest list and searches probe `nprobe` lists.
+   */
+  trainIvf(options: IvfTrainOptions = {}): Promise<IvfInfo> {
+    return this.run(async () => {
+      this.compact();
+      const next = await Ivf.train(this.store, options, this.ivfState);
+      this.dropIvf();
+      this.ivfState = next;
+      if (this.persistence) this.persistence.extraDirty = true;
+      this.touched();
+      return next.info();
+    });
+  }
+
+  /** The IVF lists' state (null: none trained); `retrainSuggested` says when trainIvf() again pays. */
+  get ivf(): IvfInfo | null {
+    return this.ivfState?.info() ?? null;
+  }
+
+  /** @internal tests: throws unless every live item is in exactly one IVF list. */
+  verifyIvf(): void {
+    this.ivfState?.verify();
+  }
+
+
+  /** Frees GPU buffers (and the device if the index created it), IVF workers, IndexedDB. Uncommitted changes are dropped. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     await this.queue;
     this.disposed = true;
     if (this.autoTimer) clearTimeout(this.autoTimer);
     this.gpu.dispose();
+    this.dropIvf();
     this.threaded?.detach();
     this.persistence?.close();
     this.persistence = null;

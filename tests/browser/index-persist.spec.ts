@@ -180,3 +180,39 @@ test('adding 100k vectors of 256 dims on the main thread keeps the page responsi
   expect(res.p90).toBeLessThan(100);
   expect(res.maxGap).toBeLessThan(Math.max(500, res.took / 4));
 });
+
+test('an IndexedDB commit refused for quota fails with quota_exceeded and leaves the committed version intact', async ({ served }) => {
+  test.setTimeout(120_000);
+  await served.addScriptTag({ content: SETUP });
+  // Chromium's DevTools quota override does not reach Playwright's browser contexts here (the
+  // estimate stays 10 GiB), so the refusal is injected where IndexedDB reports it: put() throwing
+  // the QuotaExceededError DOMException that a full origin gives.
+  const r = await served.evaluate(async () => {
+    const m = await import('/dist/browser/index.js');
+    const w = window as any;
+    await m.deletePersistedIndex('quota');
+    const idx = await m.createIndex({ dims: 256, storage: 'int8', device: 'cpu', persist: { name: 'quota' } });
+    await idx.add(w.__vecs(500, 256, 3, 'a'));
+    const first = (await idx.commit()).version;
+    await idx.add(w.__vecs(20000, 256, 4, 'b'));
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function () {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    const e = await idx.commit().then(() => null, (x: any) => ({ code: x.code, name: x.name, message: x.message }));
+    IDBObjectStore.prototype.put = put;
+    const state = { version: idx.committedVersion, dirty: idx.hasUncommittedChanges };
+    // The refused rows are still owed: the next commit, with room, writes them.
+    const second = (await idx.commit()).version;
+    await idx.dispose();
+    const back = await m.createIndex({ dims: 256, storage: 'int8', device: 'cpu', persist: { name: 'quota' } });
+    const out = { e, first, state, second, count: back.count };
+    await back.dispose();
+    await m.deletePersistedIndex('quota');
+    return out;
+  });
+  expect(r.e).toMatchObject({ code: 'quota_exceeded', name: 'IndexError', message: expect.stringContaining('quota') });
+  expect(r.state).toEqual({ version: r.first, dirty: true });
+  expect(r.second).toBe(r.first + 1);
+  expect(r.count).toBe(20500);
+});

@@ -22,6 +22,7 @@ const ROOT_API = [
   // index
   'createIndex', 'importIndex', 'deletePersistedIndex', 'VectorIndex', 'GpuInfo', 'IndexBackend', 'JsonValue', 'Metric', 'StorageFormat',
   'DevicePreference', 'IndexItem', 'StoredItem', 'PersistOptions', 'CreateIndexOptions', 'MetadataFilter', 'FilterFn', 'SearchOptions', 'SearchResult', 'ScanKernels',
+  'IvfTrainOptions', 'IvfProgress', 'IvfInfo',
   // recommendation
   'RecommendError', 'RecommendErrorCode', 'VectorLookup', 'interestVector', 'multiInterest', 'recommend', 'moreLikeThis', 'trainSemanticIds', 'formatSemanticId', 'SemanticIdCodebook', 'SemanticIdIndex',
   'HistoryItem', 'InterestOptions', 'Interest', 'RecommendOptions', 'Recommendation', 'SemanticId', 'SemanticIdTrainOptions', 'CodebookJson',

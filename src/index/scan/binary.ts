@@ -18,7 +18,7 @@ export interface BinaryScanOptions {
  * Asymmetric pre-filter: Σ_j q_j·sign(x_j) = 2·Σ_{bit j set} q_j − Σ q_j. One 256-entry f64 table per
  * byte of the code turns it into d/8 lookups per row (as cheap as popcount, far better ranked).
  */
-function buildLut(s: VectorStore, q: Float32Array): { lut: Float64Array; qsum: number } {
+export function buildLut(s: VectorStore, q: Float32Array): { lut: Float64Array; qsum: number } {
   const bytes = s.words * 4;
   const lut = new Float64Array(bytes * 256);
   let qsum = 0;

@@ -16,7 +16,7 @@ export interface ScanRequest {
  * the numbers of the JS reference (simd.ts), so the choice changes speed, never results.
  */
 export interface Scanner {
-  readonly kind: 'js' | 'wasm' | 'gpu' | 'binary';
+  readonly kind: 'js' | 'wasm' | 'gpu' | 'binary' | 'ivf';
   scan(store: VectorStore, req: ScanRequest): Promise<TopK>;
 }
 
