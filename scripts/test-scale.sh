@@ -12,4 +12,5 @@ for model in clip:Xenova/clip-vit-base-patch32 siglip:Xenova/siglip-base-patch16
 done
 node scripts/build.mjs
 OMNI_SCALE=1 npx playwright test --config tests/browser/playwright.config.ts \
-  tests/browser/replicas-clip.spec.ts tests/browser/replicas-siglip.spec.ts tests/browser/replicas-clap.spec.ts
+  tests/browser/replicas-clip.spec.ts tests/browser/replicas-siglip.spec.ts tests/browser/replicas-clap.spec.ts \
+  tests/browser/replicas-webgpu.spec.ts

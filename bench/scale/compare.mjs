@@ -2,8 +2,10 @@
 // ViT-B/32 replica files (tools/replicas/) vs raw onnxruntime-web with no library (the ceiling),
 // WASM, fp32 and q8, every setup one worker with every core as an ORT thread. Per setup: cold and
 // warm start to the first text vector, images/s, texts/s on captions of mixed length (5–77 tokens),
-// one-query latency and peak page+workers memory. Setups alternate order run by run.
-//   node scripts/build.mjs && node bench/scale/compare.mjs [--runs 1] [--only fp32,q8] [--port 4612]
+// one-query latency and peak page+workers memory. Start-up and memory: one library per page;
+// throughput and latency: all three in one page, in alternating rounds (a ratio needs both sides
+// measured under the same load, and this machine's load shifts by the minute).
+//   node scripts/build.mjs && node bench/scale/compare.mjs [--runs 1] [--rounds 3] [--only fp32,q8] [--libs omni,tjs,raw] [--port 4612]
 //   → bench/scale/compare.json (the table in docs/benchmarks.md is written from it by hand)
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
@@ -103,11 +105,62 @@ async function raw(page, dtype, phase) {
   }, { dtype, ids, n: N, threads: THREADS, suffix: SUFFIX[dtype], repo: REPO, phase });
 }
 
+/**
+ * Throughput in one page with every library loaded, measured in alternating rounds: on a shared
+ * machine the load shifts by the minute, and only measurements taken side by side make a ratio.
+ */
+async function sideBySide(page, dtype, rounds) {
+  return page.evaluate(async ({ dtype, texts, ids, images, n, threads, suffix, repo, origin, rounds, libs }) => {
+    const B = await import('/bench/embed/harness.js');
+    await B.loadInputs({ captions: texts, images, audio: [] });
+    const hub = { model: 'clip-vit-base-patch32', host: `${origin}/replicas/full`, localModelPath: '/replicas/full/', modelId: repo, maxLength: 77 };
+    const w = new Worker('/bench/scale/raw-worker.js', { type: 'module' });
+    const call = (msg) => new Promise((res, rej) => { w.onmessage = ({ data }) => (data.ok ? res(data) : rej(new Error(data.error))); w.postMessage(msg); });
+    const base = `/replicas/full/${repo}/resolve/main/onnx/`;
+    const run = {
+      raw: {
+        images: async () => n.images / ((await call({ kind: 'vision', sizes: [n.images] })).ms / 1000),
+        texts: async () => ids.length / ((await call({ kind: 'text', batches: [ids], padId: 49407 })).ms / 1000),
+        query: async () => (await call({ kind: 'text', batches: [ids.slice(0, 1)], padId: 49407 })).ms,
+      },
+    };
+    for (const lib of ['omni', 'tjs'].filter((l) => libs.includes(l))) {
+      await B.create(lib, { dtype, workers: 1, threads, hub, batch: { text: n.texts, image: n.images } });
+      await B.warm(lib, 'image', 1);
+      await B.warm(lib, 'text', 1);
+      run[lib] = {
+        images: async () => (await B.throughput(lib, 'image', n.images)).perSec,
+        texts: async () => (await B.throughput(lib, 'text', n.texts)).perSec,
+        query: async () => (await B.latency(lib, 'text', 1))[0],
+      };
+    }
+    if (libs.includes('raw')) {
+      await call({ op: 'init', threads, files: { text: `${base}text_model${suffix}.onnx`, vision: `${base}vision_model${suffix}.onnx` } });
+      await call({ kind: 'vision', sizes: [1] });
+    } else delete run.raw;
+    const out = Object.fromEntries(Object.keys(run).map((l) => [l, { imagesPerS: [], textsPerS: [], queryMs: [] }]));
+    const order = Object.keys(run);
+    for (let r = 0; r < rounds; r++) {
+      for (const lib of r % 2 ? [...order].reverse() : order) {
+        out[lib].imagesPerS.push(await run[lib].images());
+        out[lib].textsPerS.push(await run[lib].texts());
+        for (let q = 0; q < n.queries; q++) out[lib].queryMs.push(await run[lib].query());
+      }
+    }
+    w.terminate();
+    for (const lib of ['omni', 'tjs']) if (run[lib]) await B.dispose(lib);
+    return out;
+  }, { dtype, texts, ids, images, n: N, threads: THREADS, suffix: SUFFIX[dtype], repo: REPO, origin: server.origin, rounds, libs: LIBS });
+}
+
+const ROUNDS = Number(arg('rounds', '3'));
 const results = {};
+const side = {};
 try {
   for (let run = 0; run < RUNS; run++) {
     for (const dtype of DTYPES) {
       const order = run % 2 ? [...LIBS].reverse() : LIBS;
+      // Start-up and peak memory: one library per page, as an app would have it.
       for (const lib of order) {
         // Cold: a fresh context (no Cache API, no HTTP cache); warm: a second page in it.
         const context = await browser.newContext();
@@ -116,13 +169,20 @@ try {
           const page = await context.newPage();
           await page.goto(`${server.origin}/bench/embed/page.html`);
           const x = lib === 'raw' ? await raw(page, dtype, phase) : await library(page, lib, dtype, phase);
-          if (phase === 'cold') r.coldStart = x.start; else Object.assign(r, x, { warmStart: x.start });
+          if (phase === 'cold') r.coldStart = x.start; else Object.assign(r, { coldStart: r.coldStart, warmStart: x.start, peakMB: x.peakMB, longTasks: x.longTasks });
           await page.close();
         }
         await context.close();
-        delete r.start;
-        log(`run ${run + 1} ${dtype} ${lib}`, JSON.stringify(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, +v.toFixed(2)]))));
+        log(`run ${run + 1} ${dtype} ${lib} start/memory`, JSON.stringify(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === undefined ? null : +v.toFixed(2)]))));
         ((results[dtype] ??= {})[lib] ??= []).push(r);
+      }
+      const page = await browser.newPage();
+      await page.goto(`${server.origin}/bench/embed/page.html`);
+      const t = await sideBySide(page, dtype, ROUNDS);
+      await page.close();
+      for (const [lib, m] of Object.entries(t)) {
+        log(`run ${run + 1} ${dtype} ${lib} side by side`, JSON.stringify(Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.map((x) => +x.toFixed(2))]))));
+        for (const [k, v] of Object.entries(m)) (((side[dtype] ??= {})[lib] ??= {})[k] ??= []).push(...v);
       }
     }
   }
@@ -135,7 +195,11 @@ const summary = {};
 for (const [dtype, libs] of Object.entries(results)) {
   for (const [lib, rs] of Object.entries(libs)) {
     const m = (k) => (rs[0][k] === undefined ? null : +median(rs.map((r) => r[k])).toFixed(2));
-    (summary[dtype] ??= {})[lib] = Object.fromEntries(['coldStart', 'warmStart', 'imagesPerS', 'textsPerS', 'queryMs', 'peakMB', 'longTasks'].map((k) => [k, m(k)]));
+    const t = side[dtype]?.[lib] ?? {};
+    (summary[dtype] ??= {})[lib] = {
+      ...Object.fromEntries(['coldStart', 'warmStart', 'peakMB', 'longTasks'].map((k) => [k, m(k)])),
+      ...Object.fromEntries(['imagesPerS', 'textsPerS', 'queryMs'].map((k) => [k, t[k] ? +median(t[k]).toFixed(2) : null])),
+    };
   }
   const s = summary[dtype];
   const ratio = (a, b) => (a && b ? +(a / b).toFixed(2) : null);
@@ -151,5 +215,5 @@ writeFileSync(resolve(root, 'bench/scale/compare.json'), JSON.stringify({
   date: new Date().toISOString(), command: `node bench/scale/compare.mjs ${argv.join(' ')}`.trim(),
   machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; load average at start ${os.loadavg()[0].toFixed(1)}`,
   versions: tjsVersions(), model: `${REPO} replica (tools/replicas, seed 0), WASM, 1 worker × ${THREADS} threads for every setup`,
-  n: { ...N, captionTokens: { min: Math.min(...lengths), median: median(lengths), max: Math.max(...lengths) } }, summary, raw: results,
+  n: { ...N, rounds: ROUNDS, captionTokens: { min: Math.min(...lengths), median: median(lengths), max: Math.max(...lengths) } }, summary, startMemory: results, sideBySide: side,
 }, null, 1) + '\n');

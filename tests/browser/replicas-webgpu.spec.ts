@@ -76,3 +76,45 @@ test('a WebGPU session that computes silently wrong vectors is caught at load an
   caught.text.forEach((v, i) => expect(cosine(v, wasm.text[i]!)).toBeGreaterThan(0.99999));
   expect(cosine(caught.image, wasm.image)).toBeGreaterThan(0.99999);
 });
+
+// The audio side (HTSAT: windowed attention, patch merging) and SigLIP's attention-pooling head on
+// WebGPU: mini replicas, fp32 and q8, text and audio/image against WASM. In npm run test:scale.
+test.describe('SigLIP and CLAP on WebGPU (OMNI_SCALE=1)', () => {
+  test.skip(!process.env.OMNI_SCALE, 'runs in npm run test:scale');
+  for (const [model, repoEnsure] of [['clap-htsat-unfused', 'clap'], ['siglip-base-patch16-224', 'siglip']] as const) {
+    test(`${model}: WebGPU agrees with WASM (fp32, q8)`, async ({ served }) => {
+      test.setTimeout(600_000);
+      ensureReplica({ model: repoEnsure, scale: 'mini' });
+      const host = new URL('/replicas/mini', served.url()).href;
+      for (const dtype of ['fp32', 'q8'] as const) {
+        const run = (device: 'webgpu' | 'wasm') => served.evaluate(async ({ host, model, dtype, device }) => {
+          const omni = await import('/dist/browser/index.js');
+          const e = await omni.createEmbedder({ model, host, dtype, device, workers: 1 });
+          const text = Array.from((await e.embed('rain on a tin roof at night')).vector);
+          let other: number[];
+          if (e.info.modalities.includes('audio')) {
+            const samples = Float32Array.from({ length: 48_000 * 2 }, (_, i) => Math.sin(i * 0.05) * 0.3 + Math.sin(i * 0.013) * 0.2);
+            other = Array.from((await e.embed({ samples, sampleRate: 48_000 })).vector);
+          } else {
+            const c = new OffscreenCanvas(120, 90);
+            const g = c.getContext('2d')!;
+            g.fillStyle = '#207040';
+            g.fillRect(0, 0, 120, 90);
+            g.fillStyle = '#f8f8f8';
+            g.fillRect(30, 20, 50, 40);
+            other = Array.from((await e.embed(await c.convertToBlob({ type: 'image/png' }))).vector);
+          }
+          const info = e.info;
+          await e.dispose();
+          return { text, other, device: info.device, reason: info.deviceReason };
+        }, { host, model, dtype, device });
+        const gpu = await run('webgpu');
+        const wasm = await run('wasm');
+        expect(gpu.device, gpu.reason).toBe('webgpu');
+        console.log(`[replicas] ${model} ${dtype} WebGPU vs WASM: text ${cosine(gpu.text, wasm.text).toFixed(6)}, ${model.startsWith('clap') ? 'audio' : 'image'} ${cosine(gpu.other, wasm.other).toFixed(6)}`);
+        expect(cosine(gpu.text, wasm.text)).toBeGreaterThan(0.999);
+        expect(cosine(gpu.other, wasm.other)).toBeGreaterThan(0.999);
+      }
+    });
+  }
+});
