@@ -3,7 +3,7 @@
 // (Storage.overrideQuotaForOrigin): the file that does not fit gives a `quota_exceeded` warning
 // naming it, the embedder still runs from the downloaded bytes, no partial entry is left, progress
 // for 100 MB files climbs to their size, and once there is room the next start caches the rest and
-// a warm start makes zero requests.
+// a warm start makes zero requests and reads only the graph it needs first.
 
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ test.beforeAll(() => {
   sizes = Object.fromEntries(GRAPHS.map((f) => [f, statSync(join(dir, f)).size]));
 });
 
-interface Start { ready: number; warnings: string[]; progress: { file: string; loaded: number; total?: number; fromCache: boolean }[]; vector: number; entries: { url: string; bytes: number }[] }
+interface Start { ready: number; warnings: string[]; progress: { file: string; loaded: number; total?: number; fromCache: boolean }[]; atReady: string[]; vector: number; image: number; entries: { url: string; bytes: number }[] }
 
 function start(page: import('@playwright/test').Page, host: string): Promise<Start> {
   return page.evaluate(async ({ host }) => {
@@ -31,8 +31,12 @@ function start(page: import('@playwright/test').Page, host: string): Promise<Sta
       onProgress: (p) => { if (p.status === 'progress') progress.push({ file: p.file, loaded: p.loaded, total: p.total, fromCache: p.fromCache }); },
     });
     const ready = performance.now() - t0;
+    const atReady = [...new Set(progress.map((p) => p.file))];
     e.on('warning', (w) => warnings.push(w));
     const vector = (await e.embed('a lighthouse on a cliff at dusk')).vector.length;
+    const c = new OffscreenCanvas(64, 64);
+    c.getContext('2d')!.fillRect(8, 8, 40, 40);
+    const image = (await e.embed(await c.convertToBlob({ type: 'image/png' }))).vector.length;
     await e.dispose();
     // What the model cache holds, with each body's real length: a partial entry would show here.
     const entries: Start['entries'] = [];
@@ -43,7 +47,7 @@ function start(page: import('@playwright/test').Page, host: string): Promise<Sta
         entries.push({ url: req.url, bytes: res ? (await res.arrayBuffer()).byteLength : -1 });
       }
     }
-    return { ready, warnings, progress, vector, entries };
+    return { ready, warnings, progress, atReady, vector, image, entries };
   }, { host });
 }
 
@@ -62,6 +66,9 @@ test('a quota too small for a 88 MB graph: quota_exceeded names it, nothing part
   await cdp.send('Storage.overrideQuotaForOrigin', { origin });
 
   expect(tight.vector).toBe(512);
+  expect(tight.image).toBe(512);
+  // Cold, every graph is downloaded before the embedder is ready.
+  expect(tight.atReady.filter((f) => f.startsWith('onnx/')).sort()).toEqual(GRAPHS);
   const quota = tight.warnings.filter((w) => /Storage quota exceeded while caching/.test(w));
   expect(quota.length, tight.warnings.join('\n')).toBeGreaterThan(0);
   const refused = GRAPHS.filter((f) => quota.some((w) => w.includes(`${CLIP_REPO}/resolve/main/${f}`)));
@@ -94,6 +101,10 @@ test('a quota too small for a 88 MB graph: quota_exceeded names it, nothing part
   await clearServerLog(served);
   const warm = await start(served, host);
   expect(warm.vector).toBe(512);
+  // Warm, start-up reads only the first graph; the vision graph is read from the cache at the first image.
+  expect(warm.atReady.filter((f) => f.startsWith('onnx/'))).toEqual(['onnx/text_model_quantized.onnx']);
+  expect(warm.image).toBe(512);
+  expect(warm.progress.some((p) => p.file === 'onnx/vision_model_quantized.onnx' && p.fromCache)).toBe(true);
   expect((await serverLog(served)).filter((e) => e.url.startsWith('/replicas/'))).toEqual([]);
   await clearFaults(served);
   console.log(`[replicas] CLIP q8 full: ready with a tight quota ${Math.round(tight.ready)} ms (refused ${refused.join(', ')}), warm ${Math.round(warm.ready)} ms`);
