@@ -1,12 +1,13 @@
 // Evaluates the exported omni-tiny ONNX (onnxruntime-node, same helpers as eval.mjs) on the held-out
 // families of heldout_families.py: one row per family, next to a control family drawn by the training renderer.
-// Usage: node tools/omni-tiny/eval_families.mjs [--variant fp32|fp16|q8|q4] [--regen] [--no-card]
+// Usage: node tools/omni-tiny/eval_families.mjs [--variant fp32|fp16|q8|q4] [--regen] [--no-card] [--json PATH]
+//        (OMNI_TINY_DIR=<export folder> evaluates another export, e.g. a training trial's, with --no-card)
 // Writes tools/omni-tiny/families_metrics.json and the table between the families markers in docs/model-card.md.
 // The media folder (data/heldout-families/) is git-ignored and made by the seeded python script when missing.
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { ROOT, HERE, imagePixels, stripPixels, audioFeatures } from './lib.mjs';
+import { ROOT, HERE, MODEL_DIR, imagePixels, stripPixels, audioFeatures } from './lib.mjs';
 import { textEmb, imageEmb, videoEmb, audioEmb, ranks, summary, probe } from './embed.mjs';
 
 const arg = (k, d) => (process.argv.includes(k) ? process.argv[process.argv.indexOf(k) + 1] : d);
@@ -69,7 +70,8 @@ for (const f of index.families) {
   out.families[`${f.kind}: ${f.name}`] = { kind: f.kind, name: f.name, ...(await fn(its)) };
 }
 const suffix = variant === 'fp32' ? '' : `_${variant}`;
-fs.writeFileSync(path.join(HERE, `families_metrics${suffix}.json`), JSON.stringify(out, null, 1) + '\n');
+out.model = path.relative(ROOT, MODEL_DIR);
+fs.writeFileSync(arg('--json', path.join(HERE, `families_metrics${suffix}.json`)), JSON.stringify(out, null, 1) + '\n');
 
 // ---------------------------------------------------------------- model card tables
 const x = (v) => (v === undefined ? '–' : v.toFixed(3));
@@ -87,7 +89,7 @@ for (const r of fams.filter((r) => r.kind === 'audio')) md += `| ${r.name} | ${r
 console.log(md);
 const card = path.join(ROOT, 'docs', 'model-card.md');
 const a = '<!-- families:start -->', b = '<!-- families:end -->';
-if (!process.argv.includes('--no-card') && variant === 'fp32') {
+if (!process.argv.includes('--no-card') && variant === 'fp32' && !process.env.OMNI_TINY_DIR) {
   const s = fs.readFileSync(card, 'utf8');
   if (!s.includes(a) || !s.includes(b)) throw new Error(`${card} has no ${a} … ${b} markers`);
   fs.writeFileSync(card, s.slice(0, s.indexOf(a) + a.length) + '\n' + md + s.slice(s.indexOf(b)));
