@@ -75,7 +75,7 @@ fs.writeFileSync(arg('--json', path.join(HERE, `families_metrics${suffix}.json`)
 
 // ---------------------------------------------------------------- model card tables
 const x = (v) => (v === undefined ? '–' : v.toFixed(3));
-let md = `Variant ${variant}. Command: \`node tools/omni-tiny/eval_families.mjs\` (media from \`heldout_families.py\`, seed ${index.seed}).\n\n`;
+let md = `Variant ${variant}. Command: \`node tools/omni-tiny/eval_families.mjs${variant === 'fp32' ? '' : ` --variant ${variant}`}\` (media from \`heldout_families.py\`, seed ${index.seed}).\n\n`;
 md += '| image family | n | text→image R@1 | R@5 | colour (8) | shape (6) | size (2) | position (5) | digit (10) |\n|---|---|---|---|---|---|---|---|---|\n';
 const fams = Object.values(out.families);
 for (const r of fams.filter((r) => r.kind === 'image')) {
