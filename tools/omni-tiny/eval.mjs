@@ -1,5 +1,6 @@
 // Held-out evaluation of the exported omni-tiny ONNX files with onnxruntime-node.
-// Usage: node tools/omni-tiny/eval.mjs [--no-card]
+// Usage: node tools/omni-tiny/eval.mjs [--no-card] [--json PATH]
+//        (OMNI_TINY_DIR=<export folder> evaluates another export; pass --no-card and --json for it)
 // Writes tools/omni-tiny/metrics.json and the table between the metrics markers in docs/model-card.md.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -142,7 +143,8 @@ for (const v of Object.keys(VARIANTS)) {
 }
 metrics.fidelity = await fidelity();
 for (const g of GRAPHS) for (const [v, s] of Object.entries(VARIANTS)) metrics.sizes[g + s] = fs.statSync(path.join(MODEL_DIR, 'onnx', g + s + '.onnx')).size;
-fs.writeFileSync(path.join(ROOT, 'tools', 'omni-tiny', 'metrics.json'), JSON.stringify(metrics, null, 1) + '\n');
+const jsonAt = process.argv.indexOf('--json');
+fs.writeFileSync(jsonAt > 0 ? process.argv[jsonAt + 1] : path.join(ROOT, 'tools', 'omni-tiny', 'metrics.json'), JSON.stringify(metrics, null, 1) + '\n');
 
 // ---------------------------------------------------------------- model card table
 const pct = (x) => x.toFixed(3);
@@ -167,7 +169,7 @@ const mean = (v) => GRAPHS.reduce((s, g) => s + metrics.fidelity[v][g].mean, 0) 
 md += `\nMean over graphs: fp16 ${mean('fp16').toFixed(5)}, _quantized ${mean('q8').toFixed(5)} (target ≥ 0.995), _q4 ${mean('q4').toFixed(5)} (target ≥ 0.98).\n`;
 console.log(md);
 const card = path.join(ROOT, 'docs', 'model-card.md');
-if (!process.argv.includes('--no-card') && fs.existsSync(card)) {
+if (!process.argv.includes('--no-card') && !process.env.OMNI_TINY_DIR && fs.existsSync(card)) {
   const s = fs.readFileSync(card, 'utf8');
   const a = '<!-- metrics:start -->', b = '<!-- metrics:end -->';
   if (s.includes(a) && s.includes(b)) {
