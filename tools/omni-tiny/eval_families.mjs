@@ -32,10 +32,12 @@ async function imageFamily(its) {
   const row = { 'text→image': summary(ranks(t, e)), probes: {} };
   const k = its.map((i, j) => j).filter((j) => its[j].attributes.type === 'shape');
   const shp = k.map((j) => its[j]), se = k.map((j) => e[j]);
-  row.probes.colour = await probe(variant, se, shp, 'colour', COLOURS, capShape);
-  row.probes.shape = await probe(variant, se, shp, 'shape', SHAPES, capShape);
-  row.probes.size = await probe(variant, se, shp, 'size', ['small', 'large'], capShape);
-  row.probes.position = await probe(variant, se, shp, 'position', ['top left', 'top right', 'bottom left', 'bottom right', 'center'], capShape);
+  if (shp.length) {
+    row.probes.colour = await probe(variant, se, shp, 'colour', COLOURS, capShape);
+    row.probes.shape = await probe(variant, se, shp, 'shape', SHAPES, capShape);
+    row.probes.size = await probe(variant, se, shp, 'size', ['small', 'large'], capShape);
+    row.probes.position = await probe(variant, se, shp, 'position', ['top left', 'top right', 'bottom left', 'bottom right', 'center'], capShape);
+  }
   const d = its.map((i, j) => j).filter((j) => its[j].attributes.type === 'digit');
   if (d.length) row.probes.digit = await probe(variant, d.map((j) => e[j]), d.map((j) => its[j]), 'digit', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], capDigit);
   return row;
@@ -80,7 +82,7 @@ md += '| image family | n | text→image R@1 | R@5 | colour (8) | shape (6) | si
 const fams = Object.values(out.families);
 for (const r of fams.filter((r) => r.kind === 'image')) {
   const p = r.probes, s = r['text→image'];
-  md += `| ${r.name} | ${s.n} | ${x(s.r1)} | ${x(s.r5)} | ${x(p.colour.acc)} | ${x(p.shape.acc)} | ${x(p.size.acc)} | ${x(p.position.acc)} | ${x(p.digit?.acc)} |\n`;
+  md += `| ${r.name} | ${s.n} | ${x(s.r1)} | ${x(s.r5)} | ${x(p.colour?.acc)} | ${x(p.shape?.acc)} | ${x(p.size?.acc)} | ${x(p.position?.acc)} | ${x(p.digit?.acc)} |\n`;
 }
 md += '\n| video family | n | text→video R@1 | R@5 | direction (4) | read as the opposite direction |\n|---|---|---|---|---|---|\n';
 for (const r of fams.filter((r) => r.kind === 'video')) md += `| ${r.name} | ${r['text→video'].n} | ${x(r['text→video'].r1)} | ${x(r['text→video'].r5)} | ${x(r.probes.direction.acc)} | ${x(r.probes.reversed.acc)} |\n`;

@@ -21,7 +21,7 @@ import sys
 import wave
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import COLOURS, SEED, SR, all_concepts, attributes, caption, concept_key, is_unseen, spoken_caption  # noqa
@@ -183,6 +183,24 @@ IMAGE_FAMILIES = {
 }
 
 
+# digits typeset in fonts (training has only the sklearn handwritten 8x8 digits); fonts-dejavu-core
+FONT_DIR = "/usr/share/fonts/truetype/dejavu"
+FONTS = ["DejaVuSans-Bold.ttf", "DejaVuSerif.ttf", "DejaVuSansMono.ttf", "DejaVuSans-Oblique.ttf"]
+
+
+def font_digit(concept, rng):
+    _, c, d = concept
+    font = ImageFont.truetype(os.path.join(FONT_DIR, FONTS[rng.integers(len(FONTS))]), int(rng.integers(34, 47)) * synth.SS)
+    m = Image.new("L", (S * synth.SS, S * synth.SS), 0)
+    dr = ImageDraw.Draw(m)
+    x0, y0, x1, y1 = dr.textbbox((0, 0), str(d), font=font)
+    ox = (S * synth.SS - (x1 - x0)) / 2 - x0 + rng.uniform(-4, 4) * synth.SS
+    oy = (S * synth.SS - (y1 - y0)) / 2 - y0 + rng.uniform(-4, 4) * synth.SS
+    dr.text((ox, oy), str(d), fill=255, font=font)
+    mask = np.asarray(m.resize((S, S), Image.LANCZOS), np.float32) / 255.0
+    return compose(synth.background(rng), mask, synth.jitter_colour(COLOURS[c], rng))
+
+
 # ---------------------------------------------------------------- video families
 def motion(concept, rng, bg):
     """synth.render_motion's trajectory on a caller-chosen background."""
@@ -312,6 +330,19 @@ def main():
             f = f"audio/f{fi}_{len(items):04d}.wav"
             write_wav(pcm, os.path.join(out, f))
             item("audio", fam, c, {"audio": f}, spoken_text=text, voice=list(spec))
+    # Digit families last, with their own generator, so that adding them left every file above unchanged.
+    drng = np.random.default_rng(SEED + 15)
+    pool = [c for c in seen if c[0] == "digit"]
+    many_digits = [pool[i] for i in sorted(drng.choice(len(pool), size=30, replace=False))]
+    for fi, (fam, render) in enumerate({
+        "control: training renderer, digits only": lambda c, r: synth.render_image(c, r, train=False),
+        "digits typeset in DejaVu fonts (dark)": font_digit,
+    }.items()):
+        families.append({"kind": "image", "name": fam})
+        for c in many_digits:
+            f = f"images/d{fi}_{len(items):04d}.png"
+            Image.fromarray(render(c, drng)).save(os.path.join(out, f), optimize=True)
+            item("image", fam, c, {"image": f})
     index = {"description": "omni-tiny held-out families (tools/omni-tiny/heldout_families.py): the same seen "
                             "concepts rendered along axes training never saw. Regenerated on demand, not committed.",
              "seed": SEED + 14, "families": families, "items": items}
