@@ -6,7 +6,8 @@ import { $, el, formatBytes, setProgress, setState, setStatus, showError } from 
 import { renderForYou } from './for-you.js';
 import { GALLERY_VERSION, indexGallery, loadGallery } from './gallery.js';
 import { addFiles, clearAll, reembedAfterModelChange, refreshLibrary, removeItem, restoreUserFiles } from './library.js';
-import { moreLikeThis, search, searchFile, searchText } from './search.js';
+import { enableDraw } from './draw.js';
+import { moreLikeThis, search, searchDrawing, searchFile, searchText } from './search.js';
 import { actions, app, DEVICE, MODEL, storeKey } from './state.js';
 
 actions.open = moreLikeThis;
@@ -97,6 +98,7 @@ function finishLoad() {
   $('#loader').classList.add('done');
   refreshLibrary();
   renderForYou();
+  enableDraw(searchDrawing);
   if (!app.lastQuery) $('#results').replaceChildren(el('p', { class: 'muted', text: 'Type a description, drop a file, or click any item in the library.' }));
 }
 

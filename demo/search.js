@@ -62,6 +62,17 @@ export async function searchFile(file) {
   await search({ vector, type: kind, label: file.name });
 }
 
+/** A sketch from the draw panel: the n-th ImageData snapshot; `url` is its PNG for the query view. */
+export async function searchDrawing(imageData, url, n) {
+  if (!app.embedder || !isReady()) return;
+  const seq = ++app.searchSeq;
+  const t0 = performance.now();
+  const { vector } = await app.embedder.embed(imageData);
+  if (seq !== app.searchSeq) return; // the user drew on (or typed) meanwhile: that query wins
+  showQueryView({ type: 'drawing', label: 'your drawing', url, ms: performance.now() - t0 });
+  await search({ vector, type: 'drawing', label: 'your drawing', drawing: n });
+}
+
 /** "More like this": the item's neighbours (never itself), and a click for "for you". */
 export async function moreLikeThis(id) {
   const item = app.index.get(id);
@@ -78,7 +89,7 @@ function showQueryView(q) {
   box.hidden = false;
   box.dataset.type = q.type;
   const preview =
-    q.type === 'image' ? el('img', { src: q.url, alt: q.label }) :
+    q.type === 'image' || q.type === 'drawing' ? el('img', { src: q.url, alt: q.label }) :
     q.type === 'audio' ? el('audio', { src: q.url, controls: true }) :
     q.type === 'video' ? el('video', { src: q.url, muted: true, loop: true, autoplay: true, playsInline: true }) :
     q.type === 'item' ? mediaOf(q.id, q.meta, true) : null;
@@ -96,6 +107,9 @@ function renderResults(results, query) {
   box.dataset.queryType = query.type;
   box.dataset.query = query.label;
   box.dataset.filter = app.kind;
+  // which snapshot of the drawing the results belong to (the tests wait on it)
+  if (query.drawing) box.dataset.drawing = String(query.drawing);
+  else delete box.dataset.drawing;
   $('#results-title').textContent = `Results${app.kind !== 'all' ? ` (${app.kind === 'mine' ? 'my files' : app.kind})` : ''}`;
   box.replaceChildren(...(results.length ? results.map(card) : [el('p', { class: 'muted', text: 'Nothing in the library matches this filter.' })]));
 }

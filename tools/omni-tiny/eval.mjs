@@ -1,36 +1,19 @@
 // Held-out evaluation of the exported omni-tiny ONNX files with onnxruntime-node.
-// Usage: node tools/omni-tiny/eval.mjs [--no-card]
+// Usage: node tools/omni-tiny/eval.mjs [--no-card] [--json PATH]
+//        (OMNI_TINY_DIR=<export folder> evaluates another export; pass --no-card and --json for it)
 // Writes tools/omni-tiny/metrics.json and the table between the metrics markers in docs/model-card.md.
 import fs from 'node:fs';
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
 import {
-  ROOT, MODEL_DIR, HELD_DIR, GRAPHS, VARIANTS, config, heldout, loadTokenizer, tokenize,
-  imagePixels, stripPixels, audioFeatures, l2, cos, rows,
+  ROOT, MODEL_DIR, HELD_DIR, GRAPHS, VARIANTS, heldout, cos,
+  imagePixels, stripPixels, audioFeatures,
 } from './lib.mjs';
+import {
+  cfg, H, D, run, f32, i64, cat, textEmb, imageEmb, videoEmb, audioEmb, ranks, recall, summary, probe as probeWith,
+} from './embed.mjs';
 
-const cfg = config();
-const H = cfg.hidden_size, D = cfg.projection_dim;
-const tok = loadTokenizer();
 const items = heldout().items;
 const P = (f) => path.join(HELD_DIR, f);
-
-const sessions = {};
-async function sess(variant, graph) {
-  const k = graph + VARIANTS[variant];
-  return (sessions[k] ??= await ort.InferenceSession.create(path.join(MODEL_DIR, 'onnx', k + '.onnx'), { intraOpNumThreads: 2 }));
-}
-async function run(variant, graph, feeds) {
-  return (await sess(variant, graph)).run(feeds);
-}
-const f32 = (data, dims) => new ort.Tensor('float32', data, dims);
-const i64 = (data, dims) => new ort.Tensor('int64', data, dims);
-function cat(arrs) {
-  const out = new Float32Array(arrs.reduce((s, a) => s + a.length, 0));
-  let o = 0;
-  for (const a of arrs) { out.set(a, o); o += a.length; }
-  return out;
-}
 
 // ---------------------------------------------------------------- inputs (fp32 preprocessing, done once)
 console.error('preprocessing held-out media ...');
@@ -43,25 +26,6 @@ for (const it of imgs) { px[it.id] = await imagePixels(P(it.files.image)); pxAlt
 for (const it of [...auds, ...omnis]) if (it.files.audio) feats[it.id] = await audioFeatures(P(it.files.audio));
 for (const it of [...vids, ...omnis]) if (it.files.frames_strip) strips[it.id] = await stripPixels(P(it.files.frames_strip));
 for (const it of omnis) if (it.files.image) px[it.id] = await imagePixels(P(it.files.image));
-
-// ---------------------------------------------------------------- embedding helpers
-async function textEmb(v, texts) {
-  const t = tokenize(tok, texts);
-  const o = await run(v, 'text_model', { input_ids: i64(t.ids, t.dims), attention_mask: i64(t.mask, t.dims) });
-  return { emb: rows(o.text_embeds.data, D), lhs: o.last_hidden_state.data, T: t.dims[1], mask: t.mask };
-}
-async function batched(v, graph, inName, outName, arrs, shape, bs = 16) {
-  const out = [];
-  for (let i = 0; i < arrs.length; i += bs) {
-    const chunk = arrs.slice(i, i + bs);
-    const o = await run(v, graph, { [inName]: f32(cat(chunk), [chunk.length, ...shape]) });
-    out.push(...rows(o[outName].data, D));
-  }
-  return out;
-}
-const imageEmb = (v, list) => batched(v, 'vision_model', 'pixel_values', 'image_embeds', list, [3, 64, 64]);
-const videoEmb = (v, list) => batched(v, 'video_model', 'pixel_values', 'video_embeds', list, [8, 3, 64, 64], 4);
-const audioEmb = (v, list) => batched(v, 'audio_model', 'input_features', 'audio_embeds', list.map((f) => f.data), [1, list[0]?.dims[2] ?? 1001, 64], 8);
 
 /** Omni item -> fusion embedding, built exactly as the SDK does: [audio_tokens; vision tokens; text states]. */
 async function omniEmb(v, it, fusionVariant = v) {
@@ -98,19 +62,6 @@ async function queryFusionEmb(v, texts) {
   return out;
 }
 
-// ---------------------------------------------------------------- retrieval metrics
-function ranks(Q, G, dim = D) {
-  const q = Q.map((x) => l2(x.slice(0, dim))), g = G.map((x) => l2(x.slice(0, dim)));
-  return q.map((qi, i) => {
-    const s = g.map((gj) => gj.reduce((acc, val, k) => acc + val * qi[k], 0));
-    return s.filter((x) => x > s[i]).length;
-  });
-}
-const recall = (r, k) => r.filter((x) => x < k).length / r.length;
-function summary(r) {
-  return { n: r.length, r1: recall(r, 1), r5: recall(r, 5), r10: recall(r, 10) };
-}
-
 async function evaluate(v) {
   const res = {};
   const seenImg = imgs.filter((i) => i.split === 'heldout'), unImg = imgs.filter((i) => i.split === 'unseen');
@@ -140,17 +91,7 @@ async function evaluate(v) {
     res[name].matryoshka_r5 = Object.fromEntries(cfg.matryoshka_dims.map((d) => [d, recall(ranks(q, g, d), 5)]));
   }
   // attribute probes: pick the right caption among captions that differ in one attribute only
-  const probe = async (embs, its, field, values, capFn) => {
-    let ok = 0;
-    for (let i = 0; i < its.length; i++) {
-      const caps = values.map((val) => capFn({ ...its[i].attributes, [field]: val }));
-      const te = (await textEmb(v, caps)).emb.map((x) => l2(x));
-      const e = l2(embs[i]);
-      const s = te.map((t) => t.reduce((a, x, k) => a + x * e[k], 0));
-      if (values[s.indexOf(Math.max(...s))] === its[i].attributes[field]) ok++;
-    }
-    return { n: its.length, acc: ok / its.length, chance: 1 / values.length };
-  };
+  const probe = (...args) => probeWith(v, ...args);
   const vidAll = [...seenVid, ...unVid], vidEmb = [...eV, ...eUV];
   const imgAll = [...seenImg, ...unImg], imgEmb = [...eI, ...eUI];
   const isShape = (i) => i.attributes.type === 'shape';
@@ -202,7 +143,8 @@ for (const v of Object.keys(VARIANTS)) {
 }
 metrics.fidelity = await fidelity();
 for (const g of GRAPHS) for (const [v, s] of Object.entries(VARIANTS)) metrics.sizes[g + s] = fs.statSync(path.join(MODEL_DIR, 'onnx', g + s + '.onnx')).size;
-fs.writeFileSync(path.join(ROOT, 'tools', 'omni-tiny', 'metrics.json'), JSON.stringify(metrics, null, 1) + '\n');
+const jsonAt = process.argv.indexOf('--json');
+fs.writeFileSync(jsonAt > 0 ? process.argv[jsonAt + 1] : path.join(ROOT, 'tools', 'omni-tiny', 'metrics.json'), JSON.stringify(metrics, null, 1) + '\n');
 
 // ---------------------------------------------------------------- model card table
 const pct = (x) => x.toFixed(3);
@@ -227,7 +169,7 @@ const mean = (v) => GRAPHS.reduce((s, g) => s + metrics.fidelity[v][g].mean, 0) 
 md += `\nMean over graphs: fp16 ${mean('fp16').toFixed(5)}, _quantized ${mean('q8').toFixed(5)} (target ≥ 0.995), _q4 ${mean('q4').toFixed(5)} (target ≥ 0.98).\n`;
 console.log(md);
 const card = path.join(ROOT, 'docs', 'model-card.md');
-if (!process.argv.includes('--no-card') && fs.existsSync(card)) {
+if (!process.argv.includes('--no-card') && !process.env.OMNI_TINY_DIR && fs.existsSync(card)) {
   const s = fs.readFileSync(card, 'utf8');
   const a = '<!-- metrics:start -->', b = '<!-- metrics:end -->';
   if (s.includes(a) && s.includes(b)) {

@@ -1,6 +1,6 @@
 """Export omni-tiny to the Hugging Face ONNX layout (fp32 graphs + configs + tokenizer).
 
-Usage: python3 export.py [--ckpt .cache/model.pt] [--random]
+Usage: python3 export.py [--ckpt .cache/model.pt] [--random] [--out models/omni-tiny]
 """
 import argparse
 import json
@@ -169,10 +169,13 @@ def write_configs(vocab, meta):
 
 
 def main():
+    global OUT
     ap = argparse.ArgumentParser()
     ap.add_argument("--ckpt", default=os.path.join(CACHE, "model.pt"))
     ap.add_argument("--random", action="store_true")
+    ap.add_argument("--out", default=OUT, help="model folder; a trial exports to a scratch folder, never over the shipped one")
     a = ap.parse_args()
+    OUT = a.out
     torch.set_num_threads(2)
     if a.random:
         vocab = json.load(open(os.path.join(CACHE, "vocab.json")))

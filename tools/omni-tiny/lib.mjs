@@ -9,7 +9,8 @@ import { Tokenizer } from '@huggingface/tokenizers';
 
 export const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(HERE, '..', '..');
-export const MODEL_DIR = path.join(ROOT, 'models', 'omni-tiny');
+// OMNI_TINY_DIR points the evaluations at another export (a training trial's scratch folder).
+export const MODEL_DIR = process.env.OMNI_TINY_DIR ? path.resolve(process.env.OMNI_TINY_DIR) : path.join(ROOT, 'models', 'omni-tiny');
 export const HELD_DIR = path.join(ROOT, 'data', 'heldout');
 export const GRAPHS = ['text_model', 'vision_model', 'audio_model', 'video_model', 'fusion_model'];
 export const VARIANTS = { fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4' };

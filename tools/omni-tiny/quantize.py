@@ -169,7 +169,9 @@ def fp16(model):
 
 
 def main():
-    for f in sorted(glob.glob(os.path.join(ONNX_DIR, "*_model.onnx"))):
+    # optional argument: another export's onnx/ folder (a training trial's scratch copy)
+    onnx_dir = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else ONNX_DIR
+    for f in sorted(glob.glob(os.path.join(onnx_dir, "*_model.onnx"))):
         base = f[:-5]
         for suffix, fn in (("_fp16", fp16), ("_quantized", q8), ("_q4", q4)):
             m = fn(onnx.load(f))

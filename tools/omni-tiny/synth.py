@@ -1,7 +1,14 @@
 """Synthesise the omni-tiny dataset (seeded): training cache + committed held-out media set.
 
 Usage: python3 synth.py  (writes tools/omni-tiny/.cache/train.npz and data/heldout/)
+       python3 synth.py --v2 --cache DIR  (issue #14 trial: training cache only, into DIR; data/heldout/ is
+       left alone). --v2 adds backgrounds from black to white (flat, gradients, procedural value-noise
+       textures), outlined shapes, objects darker than their background, and white noise at 10-40 dB SNR on
+       half the speech. Kept out of it on purpose, so that the held-out families stay held out: skimage's
+       textures and photos, other rasterisers and canvas sizes, blur/JPEG, flite, new espeak-ng voices.
+       Without --v2 every random draw is as before, so the v1 build stays byte-identical.
 """
+import argparse
 import io
 import json
 import math
@@ -39,7 +46,50 @@ def jitter_colour(rgb, rng, amt=18):
     return tuple(int(np.clip(v + rng.integers(-amt, amt + 1), 0, 255)) for v in rgb)
 
 
-def background(rng):
+V2 = False  # set by --v2 in main()
+
+
+def value_noise(rng, w=S, h=S):
+    """Procedural texture: a coarse random grid upsampled (bicubic) plus fine grain, in [0,1]."""
+    g = int(rng.integers(3, 12))
+    coarse = Image.fromarray((rng.random((g, g)) * 255).astype(np.uint8))
+    t = np.asarray(coarse.resize((w, h), Image.BICUBIC), np.float32) / 255.0
+    return np.clip(t + rng.normal(0, rng.uniform(0.02, 0.15), size=(h, w)), 0, 1)
+
+
+def background_v2(rng, w=S, h=S):
+    """Backgrounds from black to white: the training renderer's dark one, flat, gradient or value noise."""
+    kind = rng.choice(4, p=[0.3, 0.3, 0.2, 0.2])
+    if kind == 0:
+        base = rng.integers(0, 50, size=3).astype(np.float32)
+        return np.ones((h, w, 3), np.float32) * base + rng.normal(0, 3, size=(h, w, 3))
+    a = rng.integers(0, 256, size=3).astype(np.float32)
+    if kind == 1:
+        return np.ones((h, w, 3), np.float32) * a + rng.normal(0, rng.uniform(0, 6), size=(h, w, 3))
+    b = rng.integers(0, 256, size=3).astype(np.float32)
+    if kind == 2:
+        t = rng.uniform(0, 2 * math.pi)
+        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+        u = (xx - w / 2) * math.cos(t) + (yy - h / 2) * math.sin(t)
+        u = ((u - u.min()) / max(1e-6, u.max() - u.min()))[..., None]
+    else:
+        u = value_noise(rng, w, h)[..., None]
+    return a * (1 - u) + b * u
+
+
+def visible_background(rng, colour):
+    """A v2 background the object stands out from (mean colour distance >= 80): a shape the same colour as
+    its background is invisible, and training on it would teach the model nothing but noise."""
+    for _ in range(8):
+        bg = background_v2(rng)
+        if np.linalg.norm(bg.reshape(-1, 3).mean(0) - np.array(colour, np.float32)) >= 80:
+            return bg
+    return bg
+
+
+def background(rng, colour=None):
+    if V2:
+        return visible_background(rng, colour)
     base = rng.integers(0, 50, size=3)
     img = np.ones((S, S, 3), np.float32) * base[None, None, :]
     img += rng.normal(0, 3, size=img.shape)
@@ -61,12 +111,26 @@ def shape_poly(shape, cx, cy, r):
     raise ValueError(shape)
 
 
-def draw_shape(bg, shape, cx, cy, r, colour):
-    """bg: float [S,S,3]; draws antialiased shape; returns uint8."""
+def draw_shape(bg, shape, cx, cy, r, colour, outline=0.0):
+    """bg: float [S,S,3]; draws antialiased shape (only its outline, that many px wide, if outline > 0);
+    returns uint8."""
     m = Image.new("L", (S * SS, S * SS), 0)
     d = ImageDraw.Draw(m)
     X, Y, R = cx * SS, cy * SS, r * SS
-    if shape == "circle":
+    if outline:
+        lw = max(1, round(outline * SS))
+        if shape == "circle":
+            d.ellipse([X - R, Y - R, X + R, Y + R], outline=255, width=lw)
+        elif shape == "square":
+            h = R * 0.85
+            d.rectangle([X - h, Y - h, X + h, Y + h], outline=255, width=lw)
+        else:
+            w = R * 0.33
+            pts = ([(X - w, Y - R), (X + w, Y - R), (X + w, Y - w), (X + R, Y - w), (X + R, Y + w), (X + w, Y + w),
+                    (X + w, Y + R), (X - w, Y + R), (X - w, Y + w), (X - R, Y + w), (X - R, Y - w), (X - w, Y - w)]
+                   if shape == "cross" else shape_poly(shape, X, Y, R))
+            d.line(pts + [pts[0]], fill=255, width=lw, joint="curve")
+    elif shape == "circle":
         d.ellipse([X - R, Y - R, X + R, Y + R], fill=255)
     elif shape == "square":
         h = R * 0.85
@@ -88,7 +152,11 @@ def render_shape(concept, rng):
     cx += rng.uniform(-3, 3)
     cy += rng.uniform(-3, 3)
     r = (6.0 if z == "small" else 12.0) + rng.uniform(-1, 1)
-    return draw_shape(background(rng), s, cx, cy, r, jitter_colour(COLOURS[c], rng))
+    if not V2:
+        return draw_shape(background(rng), s, cx, cy, r, jitter_colour(COLOURS[c], rng))
+    col = jitter_colour(COLOURS[c], rng)
+    outline = rng.uniform(1.5, 3.0) if rng.random() < 0.3 else 0.0
+    return draw_shape(background(rng, col), s, cx, cy, r, col, outline)
 
 
 def render_digit(concept, rng, train=True):
@@ -98,13 +166,15 @@ def render_digit(concept, rng, train=True):
     g = DIGITS.images[cand[rng.integers(len(cand))]] / 16.0
     sz = int(rng.integers(30, 41))
     gi = np.asarray(Image.fromarray((g * 255).astype(np.uint8)).resize((sz, sz), Image.BILINEAR), np.float32) / 255.0
-    bg = background(rng)
+    col = np.array(jitter_colour(COLOURS[c], rng), np.float32) if V2 else None
+    bg = background(rng, col)
     a = np.zeros((S, S), np.float32)
     ox = int(round((S - sz) / 2 + rng.uniform(-4, 4)))
     oy = int(round((S - sz) / 2 + rng.uniform(-4, 4)))
     ox, oy = max(0, min(S - sz, ox)), max(0, min(S - sz, oy))
     a[oy:oy + sz, ox:ox + sz] = gi
-    col = np.array(jitter_colour(COLOURS[c], rng), np.float32)
+    if col is None:
+        col = np.array(jitter_colour(COLOURS[c], rng), np.float32)
     out = bg * (1 - a[..., None]) + col[None, None, :] * a[..., None]
     return np.clip(np.round(out), 0, 255).astype(np.uint8)
 
@@ -120,7 +190,7 @@ def render_motion(concept, rng, T=8):
     start = rng.uniform(32 - travel / 2 - 2, 32 - travel / 2 + 2)
     other = rng.uniform(16, 48)
     col = jitter_colour(COLOURS[c], rng)
-    bg = background(rng)
+    bg = background(rng, col)
     frames = []
     for t in range(T):
         u = start + travel * t / (T - 1)
@@ -138,8 +208,9 @@ def render_motion(concept, rng, T=8):
 
 # ---------------------------------------------------------------- speech
 def speak(job):
-    """job: (text, voice, speed, pitch, wav_out or None). Returns (int16 wav, log-mel float16)."""
-    text, voice, speed, pitch, out = job
+    """job: (text, voice, speed, pitch, wav_out or None[, snr_db, noise_seed]). Returns (log-mel float16,
+    n samples). With snr_db, white noise at that SNR over the voiced samples is added (v2 training only)."""
+    text, voice, speed, pitch, out = job[:5]
     e = subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "--stdout", text],
                        check=True, capture_output=True).stdout
     # -D: sox dithers with random noise by default, which made every rebuild's audio (and model) differ
@@ -147,6 +218,12 @@ def speak(job):
                        input=e, check=True, capture_output=True).stdout
     with wave.open(io.BytesIO(s)) as w:
         pcm = np.frombuffer(w.readframes(w.getnframes()), np.int16)
+    if len(job) > 5 and job[5] is not None:
+        x = pcm.astype(np.float64)
+        p = np.mean(x[np.abs(x) > 0.01 * np.abs(x).max()] ** 2)
+        nr = np.random.default_rng(job[6])
+        pcm = np.clip(np.round(x + nr.normal(0, math.sqrt(p / 10 ** (job[5] / 10)), size=x.shape)),
+                      -32768, 32767).astype(np.int16)
     if out:
         with wave.open(out, "wb") as w:
             w.setnchannels(1)
@@ -176,6 +253,15 @@ def write_webm(frames, path):
 
 
 def main():
+    global V2, CACHE, HELD
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--v2", action="store_true", help="issue #14 synthesis (see the module docstring)")
+    ap.add_argument("--cache", default=CACHE, help="where train.npz, vocab.json, concepts.json go")
+    a = ap.parse_args()
+    V2, CACHE = a.v2, a.cache
+    if V2:
+        # the committed held-out set belongs to the shipped v1 model: a trial writes its own beside its cache
+        HELD = os.path.join(CACHE, "heldout")
     rng = np.random.default_rng(SEED)
     concepts = all_concepts()
     cidx = {concept_key(c): i for i, c in enumerate(concepts)}
@@ -224,7 +310,10 @@ def main():
         for _ in range(3):
             t = spoken_caption(c, rng)
             v, sp, pi = voice_params(rng)
-            jobs.append((t, v, sp, pi, None))
+            if V2 and rng.random() < 0.5:
+                jobs.append((t, v, sp, pi, None, float(rng.uniform(10, 40)), int(rng.integers(2 ** 31))))
+            else:
+                jobs.append((t, v, sp, pi, None))
             aud_c.append(cidx[concept_key(c)])
             aud_t.append(t)
 

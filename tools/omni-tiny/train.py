@@ -192,6 +192,7 @@ def step_loss(model, data, task, B, direction_head):
 
 
 def main():
+    global CACHE
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=1500)
     ap.add_argument("--batch", type=int, default=64)
@@ -200,7 +201,9 @@ def main():
     ap.add_argument("--tasks", default=",".join(TASKS))
     ap.add_argument("--log", type=int, default=50)
     ap.add_argument("--out", default=os.path.join(CACHE, "model.pt"))
+    ap.add_argument("--cache", default=CACHE, help="folder with synth.py's train.npz (e.g. a --v2 trial's)")
     args = ap.parse_args()
+    CACHE = args.cache
     torch.set_num_threads(2)
     # Debian's torch 1.13 oneDNN Conv1d backward races across threads: the same batch gives weight gradients
     # that differ by up to 1e3 between calls (model card, "Reproducibility"). That made the audio

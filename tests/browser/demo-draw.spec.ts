@@ -1,0 +1,114 @@
+import { test, expect } from './fixtures';
+import type { Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+
+// The demo's draw panel (demo/draw.js): the user sketches with the mouse and the results follow.
+// Runs on the production build, like demo-app.spec.ts, on WASM (WebGPU here is SwiftShader).
+const DEVICE = process.env.DEMO_DEVICE ?? 'wasm';
+const DIR = process.env.DEMO_PATH ?? '/demo/dist/';
+const APP = `${DIR}index.html?device=${DEVICE}`;
+
+test.beforeAll(() => {
+  test.setTimeout(120_000);
+  if (!process.env.DEMO_PATH) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+});
+
+type Card = { id: string; kind: string; colour: string; shape: string; score: number };
+async function results(page: Page): Promise<Card[]> {
+  return page.locator('#results .card').evaluateAll((cards) =>
+    cards.map((c) => {
+      const d = (c as HTMLElement).dataset;
+      return { id: d.id!, kind: d.kind!, colour: d.colour!, shape: d.shape!, score: Number(d.score) };
+    }),
+  );
+}
+
+/**
+ * Draws a filled disc with the real mouse: concentric circles from the centre out, one press per circle.
+ * (cx, cy, r) are in the canvas' own 128-px coordinates; the canvas is shown at another CSS size.
+ */
+async function drawDisc(page: Page, cx: number, cy: number, r: number) {
+  const box = (await page.locator('#draw-canvas').boundingBox())!;
+  const k = box.width / 128;
+  const at = (x: number, y: number) => [box.x + x * k, box.y + y * k] as const;
+  for (let rr = 2; rr <= r; rr += 4) {
+    await page.mouse.move(...at(cx + rr, cy));
+    await page.mouse.down();
+    for (let a = 0; a <= 24; a++) await page.mouse.move(...at(cx + rr * Math.cos((a / 24) * 2 * Math.PI), cy + rr * Math.sin((a / 24) * 2 * Math.PI)));
+    await page.mouse.up();
+  }
+}
+
+/** Waits until the results on screen are those of the latest snapshot of the drawing, and returns them. */
+async function settled(page: Page): Promise<Card[]> {
+  const draw = page.locator('#draw');
+  // the debounce fires once the mouse rests; then the latest snapshot's results must be the ones shown
+  await expect.poll(async () => Number(await draw.getAttribute('data-snapshots') ?? 0), { timeout: 10_000 }).toBeGreaterThan(0);
+  await expect.poll(async () => {
+    const [snap, shown] = await Promise.all([draw.getAttribute('data-snapshots'), page.locator('#results').getAttribute('data-drawing')]);
+    return snap !== null && snap === shown;
+  }, { timeout: 30_000 }).toBe(true);
+  await page.waitForTimeout(400); // no snapshot may follow: the drawing stopped changing
+  expect(await page.locator('#results').getAttribute('data-drawing')).toBe(await draw.getAttribute('data-snapshots'));
+  return results(page);
+}
+
+test('demo draw: a sketch drawn with the mouse searches live, and new strokes change the results', async ({ served }) => {
+  test.setTimeout(900_000);
+  const page = served;
+  await page.evaluate(async () => {
+    localStorage.clear();
+    const dbs = await indexedDB.databases();
+    await Promise.all(dbs.map((d) => new Promise((r) => { const q = indexedDB.deleteDatabase(d.name!); q.onsuccess = q.onerror = q.onblocked = r; })));
+  });
+  await page.setViewportSize({ width: 1360, height: 1000 });
+  await page.goto(APP);
+  await expect(page.locator('body')).toHaveAttribute('data-state', /ready|error/, { timeout: 600_000 });
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'ready');
+  await expect(page.locator('#draw-canvas')).toBeVisible();
+
+  // Live: with the mouse button still held in the middle of a stroke, results for the sketch so far appear.
+  await page.locator('.swatch[data-colour=red]').click();
+  const box = (await page.locator('#draw-canvas').boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.25, box.y + box.height * 0.25);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + box.width * (0.25 + i / 100), box.y + box.height * 0.25);
+  await expect(page.locator('#results')).toHaveAttribute('data-drawing', /^\d+$/, { timeout: 10_000 });
+  await expect(page.locator('#results .card')).toHaveCount(12);
+  await page.mouse.up();
+
+  // A red disc in the top left: no button is pressed, the results follow the drawing.
+  await drawDisc(page, 34, 34, 22);
+  const red = await settled(page);
+  const changes = Number(await page.locator('#draw').getAttribute('data-changes'));
+  const snaps = Number(await page.locator('#draw').getAttribute('data-snapshots'));
+  console.log('red', changes, 'changes,', snaps, 'snapshots', JSON.stringify(red.slice(0, 5)));
+  await expect(page.locator('#results')).toHaveAttribute('data-query-type', 'drawing');
+  expect(red.length).toBe(12);
+  for (let i = 1; i < red.length; i++) expect(red[i]!.score).toBeLessThanOrEqual(red[i - 1]!.score);
+  // debounced: far fewer embeds than pointer events
+  expect(changes).toBeGreaterThan(50);
+  expect(snaps).toBeLessThan(changes / 5);
+  await expect(page.locator('#query-view img')).toHaveAttribute('src', /^data:image\/png/);
+  // What the sketch is: omni-tiny v1 reads colour on dark backgrounds (model card), so red leads
+  // (a random top 12 of this gallery would hold about 1.5 red items).
+  expect(red[0]!.colour).toBe('red');
+  expect(red.filter((r) => r.colour === 'red').length).toBeGreaterThanOrEqual(4);
+
+  // Adding strokes in another colour updates the results without any click on a button.
+  await page.locator('.swatch[data-colour=blue]').click();
+  await drawDisc(page, 94, 94, 22);
+  const both = await settled(page);
+  console.log('red+blue', JSON.stringify(both.slice(0, 5)));
+  expect(both.map((r) => r.id)).not.toEqual(red.map((r) => r.id));
+
+  // Clear and draw only blue: blue items now lead.
+  await page.locator('#draw-clear').click();
+  await drawDisc(page, 94, 94, 22);
+  const blue = await settled(page);
+  console.log('blue', JSON.stringify(blue.slice(0, 5)));
+  expect(blue[0]!.colour).toBe('blue');
+  expect(blue.filter((r) => r.colour === 'blue').length).toBeGreaterThanOrEqual(4);
+  expect(blue.filter((r) => r.colour === 'red').length).toBeLessThan(red.filter((r) => r.colour === 'red').length);
+  await page.screenshot({ path: `${process.env.SCREENSHOTS ? 'docs/screenshots' : 'tests/.out/screenshots'}/09-draw.png` });
+});

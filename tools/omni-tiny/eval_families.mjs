@@ -1,0 +1,99 @@
+// Evaluates the exported omni-tiny ONNX (onnxruntime-node, same helpers as eval.mjs) on the held-out
+// families of heldout_families.py: one row per family, next to a control family drawn by the training renderer.
+// Usage: node tools/omni-tiny/eval_families.mjs [--variant fp32|fp16|q8|q4] [--regen] [--no-card] [--json PATH]
+//        (OMNI_TINY_DIR=<export folder> evaluates another export, e.g. a training trial's, with --no-card)
+// Writes tools/omni-tiny/families_metrics.json and the table between the families markers in docs/model-card.md.
+// The media folder (data/heldout-families/) is git-ignored and made by the seeded python script when missing.
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { ROOT, HERE, MODEL_DIR, imagePixels, stripPixels, audioFeatures } from './lib.mjs';
+import { textEmb, imageEmb, videoEmb, audioEmb, ranks, summary, probe } from './embed.mjs';
+
+const arg = (k, d) => (process.argv.includes(k) ? process.argv[process.argv.indexOf(k) + 1] : d);
+const variant = arg('--variant', 'fp32');
+const DIR = path.join(ROOT, 'data', 'heldout-families');
+if (process.argv.includes('--regen') || !fs.existsSync(path.join(DIR, 'index.json'))) {
+  console.error('generating', DIR);
+  execFileSync('/usr/bin/python3', [path.join(HERE, 'heldout_families.py'), '--out', DIR], { stdio: 'inherit' });
+}
+const index = JSON.parse(fs.readFileSync(path.join(DIR, 'index.json'), 'utf8'));
+const P = (f) => path.join(DIR, f);
+
+const capShape = (a) => `a ${a.size} ${a.colour} ${a.shape} in the ${a.position}`;
+const capDigit = (a) => `a ${a.colour} handwritten digit ${a.digit}`;
+const capMotion = (a) => `a ${a.colour} ${a.shape} moving ${a.direction}`;
+const COLOURS = ['red', 'green', 'blue', 'yellow', 'purple', 'orange', 'cyan', 'white'];
+const SHAPES = ['circle', 'square', 'triangle', 'star', 'diamond', 'cross'];
+
+async function imageFamily(its) {
+  const e = await imageEmb(variant, await Promise.all(its.map((i) => imagePixels(P(i.files.image)))));
+  const t = (await textEmb(variant, its.map((i) => i.caption))).emb;
+  const row = { 'text→image': summary(ranks(t, e)), probes: {} };
+  const k = its.map((i, j) => j).filter((j) => its[j].attributes.type === 'shape');
+  const shp = k.map((j) => its[j]), se = k.map((j) => e[j]);
+  if (shp.length) {
+    row.probes.colour = await probe(variant, se, shp, 'colour', COLOURS, capShape);
+    row.probes.shape = await probe(variant, se, shp, 'shape', SHAPES, capShape);
+    row.probes.size = await probe(variant, se, shp, 'size', ['small', 'large'], capShape);
+    row.probes.position = await probe(variant, se, shp, 'position', ['top left', 'top right', 'bottom left', 'bottom right', 'center'], capShape);
+  }
+  const d = its.map((i, j) => j).filter((j) => its[j].attributes.type === 'digit');
+  if (d.length) row.probes.digit = await probe(variant, d.map((j) => e[j]), d.map((j) => its[j]), 'digit', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], capDigit);
+  return row;
+}
+async function videoFamily(its) {
+  const strips = [];
+  for (const i of its) strips.push(await stripPixels(P(i.files.frames_strip)));
+  const e = await videoEmb(variant, strips);
+  const t = (await textEmb(variant, its.map((i) => i.caption))).emb;
+  const dirs = ['left', 'right', 'up', 'down'];
+  // the same probe scored against the opposite direction: how often the clip is read backwards
+  const OPP = { left: 'right', right: 'left', up: 'down', down: 'up' };
+  const flipped = its.map((i) => ({ ...i, attributes: { ...i.attributes, direction: OPP[i.attributes.direction] } }));
+  return {
+    'text→video': summary(ranks(t, e)),
+    probes: { direction: await probe(variant, e, its, 'direction', dirs, capMotion), reversed: await probe(variant, e, flipped, 'direction', dirs, capMotion) },
+  };
+}
+async function audioFamily(its) {
+  const feats = [];
+  for (const i of its) feats.push(await audioFeatures(P(i.files.audio)));
+  const e = await audioEmb(variant, feats);
+  const t = (await textEmb(variant, its.map((i) => i.caption))).emb;
+  return { 'text→audio': summary(ranks(t, e)) };
+}
+
+const out = { variant, seed: index.seed, families: {} };
+for (const f of index.families) {
+  const its = index.items.filter((i) => i.family === f.name && i.kind === f.kind);
+  console.error(`${f.kind}: ${f.name} (${its.length})`);
+  const fn = { image: imageFamily, video: videoFamily, audio: audioFamily }[f.kind];
+  out.families[`${f.kind}: ${f.name}`] = { kind: f.kind, name: f.name, ...(await fn(its)) };
+}
+const suffix = variant === 'fp32' ? '' : `_${variant}`;
+out.model = path.relative(ROOT, MODEL_DIR);
+fs.writeFileSync(arg('--json', path.join(HERE, `families_metrics${suffix}.json`)), JSON.stringify(out, null, 1) + '\n');
+
+// ---------------------------------------------------------------- model card tables
+const x = (v) => (v === undefined ? '–' : v.toFixed(3));
+let md = `Variant ${variant}. Command: \`node tools/omni-tiny/eval_families.mjs${variant === 'fp32' ? '' : ` --variant ${variant}`}\` (media from \`heldout_families.py\`, seed ${index.seed}).\n\n`;
+md += '| image family | n | text→image R@1 | R@5 | colour (8) | shape (6) | size (2) | position (5) | digit (10) |\n|---|---|---|---|---|---|---|---|---|\n';
+const fams = Object.values(out.families);
+for (const r of fams.filter((r) => r.kind === 'image')) {
+  const p = r.probes, s = r['text→image'];
+  md += `| ${r.name} | ${s.n} | ${x(s.r1)} | ${x(s.r5)} | ${x(p.colour?.acc)} | ${x(p.shape?.acc)} | ${x(p.size?.acc)} | ${x(p.position?.acc)} | ${x(p.digit?.acc)} |\n`;
+}
+md += '\n| video family | n | text→video R@1 | R@5 | direction (4) | read as the opposite direction |\n|---|---|---|---|---|---|\n';
+for (const r of fams.filter((r) => r.kind === 'video')) md += `| ${r.name} | ${r['text→video'].n} | ${x(r['text→video'].r1)} | ${x(r['text→video'].r5)} | ${x(r.probes.direction.acc)} | ${x(r.probes.reversed.acc)} |\n`;
+md += '\n| speech family | n | text→audio R@1 | R@5 |\n|---|---|---|---|\n';
+for (const r of fams.filter((r) => r.kind === 'audio')) md += `| ${r.name} | ${r['text→audio'].n} | ${x(r['text→audio'].r1)} | ${x(r['text→audio'].r5)} |\n`;
+console.log(md);
+const card = path.join(ROOT, 'docs', 'model-card.md');
+const a = '<!-- families:start -->', b = '<!-- families:end -->';
+if (!process.argv.includes('--no-card') && variant === 'fp32' && !process.env.OMNI_TINY_DIR) {
+  const s = fs.readFileSync(card, 'utf8');
+  if (!s.includes(a) || !s.includes(b)) throw new Error(`${card} has no ${a} … ${b} markers`);
+  fs.writeFileSync(card, s.slice(0, s.indexOf(a) + a.length) + '\n' + md + s.slice(s.indexOf(b)));
+  console.error('updated', card);
+}
