@@ -5,7 +5,7 @@
 // one-query latency and peak page+workers memory. Start-up and memory: one library per page;
 // throughput and latency: all three in one page, in alternating rounds (a ratio needs both sides
 // measured under the same load, and this machine's load shifts by the minute).
-//   node scripts/build.mjs && node bench/scale/compare.mjs [--runs 1] [--rounds 3] [--only fp32,q8] [--libs omni,tjs,raw] [--port 4612]
+//   node scripts/build.mjs && node bench/scale/compare.mjs [--runs 1] [--rounds 3] [--only fp32,q8] [--libs omni,tjs,raw] [--port 4612] [--out bench/scale/compare.json]
 //   → bench/scale/compare.json (the table in docs/benchmarks.md is written from it by hand)
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
@@ -176,6 +176,7 @@ try {
         log(`run ${run + 1} ${dtype} ${lib} start/memory`, JSON.stringify(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === undefined ? null : +v.toFixed(2)]))));
         ((results[dtype] ??= {})[lib] ??= []).push(r);
       }
+      if (ROUNDS === 0) continue; // --rounds 0: start-up and memory only
       const page = await browser.newPage();
       await page.goto(`${server.origin}/bench/embed/page.html`);
       const t = await sideBySide(page, dtype, ROUNDS);
@@ -211,7 +212,7 @@ for (const [dtype, libs] of Object.entries(results)) {
   };
 }
 console.log(JSON.stringify(summary, null, 1));
-writeFileSync(resolve(root, 'bench/scale/compare.json'), JSON.stringify({
+writeFileSync(resolve(root, arg('out', 'bench/scale/compare.json')), JSON.stringify({
   date: new Date().toISOString(), command: `node bench/scale/compare.mjs ${argv.join(' ')}`.trim(),
   machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; load average at start ${os.loadavg()[0].toFixed(1)}`,
   versions: tjsVersions(), model: `${REPO} replica (tools/replicas, seed 0), WASM, 1 worker × ${THREADS} threads for every setup`,
