@@ -13,4 +13,4 @@ done
 node scripts/build.mjs
 OMNI_SCALE=1 npx playwright test --config tests/browser/playwright.config.ts \
   tests/browser/replicas-clip.spec.ts tests/browser/replicas-siglip.spec.ts tests/browser/replicas-clap.spec.ts \
-  tests/browser/replicas-webgpu.spec.ts
+  tests/browser/replicas-webgpu.spec.ts tests/browser/replicas-storage.spec.ts
