@@ -91,7 +91,7 @@ export class Engine {
     const [firstGraph, ...rest] = specGraphs(spec);
     const cachedRest = this.options.cache === false || rest.length === 0 ? undefined
       : await cachedGraphBytes(spec.source, rest, { dtype: this.dtype, ...(this.options.host ? { host: this.options.host } : {}), ...(this.options.cache ? { cache: this.options.cache } : {}) });
-    const files = await this.loadFiles(cachedRest === undefined ? specGraphs(spec) : firstGraph ? [firstGraph] : [], true);
+    const files = await this.loadFiles(cachedRest === undefined || !firstGraph ? specGraphs(spec) : [firstGraph], true);
     await runtime;
     await started;
     this.modelBytes = [...this.pendingBytes.values()].reduce((sum, b) => sum + b.byteLength, cachedRest ?? 0);
@@ -127,8 +127,7 @@ export class Engine {
     }
     // Create the first session now: a model whose graphs cannot run on WebGPU is found out at
     // start-up (and moved to WASM) rather than on the user's first query.
-    const first = specGraphs(spec)[0];
-    if (first) await this.sessions.get(first);
+    if (firstGraph) await this.sessions.get(firstGraph);
   }
 
   private async loadFiles(graphs: string[], withConfigs: boolean): Promise<Map<string, Uint8Array>> {
