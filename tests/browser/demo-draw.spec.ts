@@ -77,6 +77,13 @@ test('demo draw: a sketch drawn with the mouse searches live, and new strokes ch
   await expect(page.locator('#results .card')).toHaveCount(12);
   await page.mouse.up();
 
+  // Snapshot times, seen from the page: the throttle's promise is a gap of at least UPDATE_MS between
+  // embeds, whatever the pace of the pointer events (under load, Playwright's moves come slower).
+  await page.evaluate(() => {
+    const times: number[] = ((window as unknown as { snapTimes: number[] }).snapTimes = []);
+    new MutationObserver(() => times.push(performance.now())).observe(document.querySelector('#draw')!, { attributeFilter: ['data-snapshots'] });
+  });
+
   // A red disc in the top left: no button is pressed, the results follow the drawing.
   await drawDisc(page, 34, 34, 22);
   const red = await settled(page);
@@ -86,9 +93,14 @@ test('demo draw: a sketch drawn with the mouse searches live, and new strokes ch
   await expect(page.locator('#results')).toHaveAttribute('data-query-type', 'drawing');
   expect(red.length).toBe(12);
   for (let i = 1; i < red.length; i++) expect(red[i]!.score).toBeLessThanOrEqual(red[i - 1]!.score);
-  // debounced: far fewer embeds than pointer events
+  // throttled: fewer embeds than pointer events, and never two within UPDATE_MS (250 ms, demo/draw.js)
   expect(changes).toBeGreaterThan(50);
-  expect(snaps).toBeLessThan(changes / 5);
+  expect(snaps).toBeLessThan(changes / 2);
+  const times = await page.evaluate(() => (window as unknown as { snapTimes: number[] }).snapTimes);
+  expect(times.length).toBeGreaterThan(2);
+  const gaps = times.slice(1).map((t, i) => t - times[i]!);
+  console.log('snapshot gaps (ms): min', Math.min(...gaps).toFixed(0), 'of', gaps.length);
+  expect(Math.min(...gaps)).toBeGreaterThanOrEqual(245);
   await expect(page.locator('#query-view img')).toHaveAttribute('src', /^data:image\/png/);
   // What the sketch is: omni-tiny v1 reads colour on dark backgrounds (model card), so red leads
   // (a random top 12 of this gallery would hold about 1.5 red items).
