@@ -62,7 +62,11 @@ export class EmbedWorker implements WorkerApi {
       if (!assets) throw new OmniEmbedError('bad_model', 'this worker build carries no bundled model; pass modelUrl to createEmbedder()');
       options.spec = { ...options.spec, source: { model: 'omni-tiny', id: 'omni-tiny', files: assets.model } };
     }
-    this.engine = await Engine.create({ ...(options as EngineOptions), ...(faults?.wrongOnWebGpu ? { wrongOnWebGpu: true } : {}) }, {
+    this.engine = await Engine.create({
+      ...(options as EngineOptions),
+      ...(faults?.wrongOnWebGpu ? { wrongOnWebGpu: true } : {}),
+      ...(events.compileRuntime && !faults?.compileInWorker ? { compileRuntime: events.compileRuntime } : {}),
+    }, {
       ...(events.progress ? { onProgress: (p) => void events.progress!(p) } : {}),
       ...(events.deviceChange ? { onDeviceChange: (c) => void events.deviceChange!(c) } : {}),
       ...(events.warning ? { onWarning: (m) => void events.warning!(m) } : {}),

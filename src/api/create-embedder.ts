@@ -9,6 +9,7 @@ import { choosePoolShape } from '../engine/pool-shape';
 import { probeWebGpu } from '../platform/webgpu';
 import { findPreset } from '../presets/catalog';
 import type { ModelSpec } from '../presets/spec';
+import { runtimeModule } from '../models/runtime-cache';
 import { Embedder, type StartupEvent } from './embedder';
 import { callback, DEVICES, DTYPES, integer, MAX_THREADS, MAX_WORKERS, oneOf, optionBag, text, url } from './options';
 import { WorkerPool } from './pool';
@@ -116,6 +117,9 @@ export async function createEmbedder(options?: EmbedderOptions): Promise<Embedde
     progress: (p: LoadProgress) => { opts.onProgress?.(p); embedder?.emit('progress', p); },
     deviceChange: (c: DeviceChange) => (embedder ? embedder.deviceChanged(c) : startup.push({ type: 'devicechange', event: c })),
     warning: warn,
+    // Compiled here once, the runtime is shared by every worker of the pool and its replacements.
+    compileRuntime: (url: string, version: string, cached: boolean) =>
+      runtimeModule(url, { version, ...(cached ? {} : { cache: null }) }).catch(() => undefined),
   });
   const pool = new WorkerPool({
     size: count,

@@ -68,6 +68,8 @@ export interface EngineInfo {
   deviceReason: string;
   /** WASM threads ORT actually uses in each worker (1 without cross-origin isolation). */
   threads: number;
+  /** Who compiled ORT's runtime for this worker: the page (once for all its workers) or the worker itself. */
+  runtimeCompiledBy: 'page' | 'worker';
   /** Bytes of the graph files each worker holds: one model copy. */
   modelBytes: number;
   /** The rate the audio encoder wants; the page decodes straight to it. */
@@ -95,6 +97,8 @@ export interface WorkerFaults {
   mode?: 'exit' | 'hang';
   /** WebGPU sessions compute silently wrong outputs (transformers.js #1728). */
   wrongOnWebGpu?: boolean;
+  /** The worker reads and compiles ORT's runtime itself, as when the page cannot hand it over (tests, benchmarks). */
+  compileInWorker?: boolean;
 }
 
 /** Callbacks the page hands the worker (as comlink proxies). */
@@ -102,6 +106,8 @@ export interface WorkerEvents {
   progress?: (p: LoadProgress) => void;
   deviceChange?: (change: DeviceChange) => void;
   warning?: (message: string) => void;
+  /** ORT's runtime compiled by the page (a WebAssembly.Module crosses to workers of the same page). */
+  compileRuntime?: (url: string, version: string, cached: boolean) => Promise<WebAssembly.Module | undefined>;
 }
 
 /**

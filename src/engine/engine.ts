@@ -8,7 +8,7 @@ import { UnsupportedModalityError } from './errors';
 import { assertFitsWasm } from './pool-shape';
 import { MODALITIES, specGraphs, specModalities, type Modality, type ModelSpec } from '../presets/spec';
 import { planDevice, probeWebGpu, type DeviceRequest, type Dtype } from './backend';
-import { configureRuntime, warmUpRuntime, wasmThreads, type RuntimeOptions } from './session';
+import { configureRuntime, runtimeCompiledBy, warmUpRuntime, wasmThreads, type RuntimeOptions } from './session';
 import { GraphSessions } from './graph-sessions';
 import { embedOmniItems, type ModalityEncoders } from './omni';
 import { TextProcessor } from './preprocess/text';
@@ -182,6 +182,7 @@ export class Engine {
       fusion: spec.fusion ? 'graph' : 'late',
       deviceReason: this.sessions.reason,
       threads: wasmThreads(),
+      runtimeCompiledBy: runtimeCompiledBy(),
       modelBytes: this.modelBytes,
       ...(this.audio ? { audioSampleRate: this.audio.config.sampling_rate } : {}),
       ...(instructions ? { instructions } : {}),

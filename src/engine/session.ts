@@ -3,6 +3,7 @@
 import * as ort from 'onnxruntime-web/webgpu';
 import { SessionError } from './errors';
 import { runtimeBinary } from '../models/runtime-cache';
+import { handOverRuntime, type HandOver } from './compiled-runtime';
 import type { Device } from './backend';
 import { adaptFeed, outputFloats, type FeedData, type FeedType } from './feeds';
 
@@ -14,12 +15,23 @@ export interface RuntimeOptions {
   numThreads?: number;
   /** false: fetch ORT's .wasm each start instead of keeping it in the Cache API (with the model cache off). */
   cacheRuntime?: boolean;
+  /**
+   * Asks the page for ORT's runtime compiled (once per page, from the Cache API): undefined, or a
+   * failure, and the worker reads and compiles the bytes itself.
+   */
+  compileRuntime?: (url: string, version: string, cached: boolean) => Promise<WebAssembly.Module | undefined>;
 }
 
 /** The file ORT's webgpu entry loads (both EPs run from its asyncify build). */
 const RUNTIME_WASM = 'ort-wasm-simd-threaded.asyncify.wasm';
 
 let configured: Promise<void> | undefined;
+let handOver: HandOver | undefined;
+
+/** Who compiled the runtime this worker runs: the page (handed over) or the worker itself. */
+export function runtimeCompiledBy(): 'page' | 'worker' {
+  return handOver?.used() ? 'page' : 'worker';
+}
 
 /** ORT's env is global per worker: set it once, before the first session. */
 export function configureRuntime(options: RuntimeOptions): Promise<void> {
@@ -39,7 +51,19 @@ async function configure(options: RuntimeOptions): Promise<void> {
   // ORT's 27 MB .wasm is kept in the Cache API like the model files, so a warm or offline start
   // reads it from there; ORT then takes the bytes instead of fetching the file itself.
   const url = runtimeUrl(options.wasmPaths);
-  if (url) ort.env.wasm.wasmBinary = await runtimeBinary(url, { version: ort.env.versions?.web ?? 'unknown', ...(options.cacheRuntime === false ? { cache: null } : {}) });
+  if (url) {
+    const version = ort.env.versions?.web ?? 'unknown';
+    const cached = options.cacheRuntime !== false;
+    // Compiled by the page, the runtime is read and compiled once for all workers (and V8 may reuse
+    // its code cache); the worker's own copy is the fallback.
+    const compiled = await options.compileRuntime?.(url, version, cached).catch(() => undefined);
+    if (compiled) {
+      handOver = handOverRuntime(compiled);
+      ort.env.wasm.wasmBinary = handOver.wasmBinary;
+    } else {
+      ort.env.wasm.wasmBinary = await runtimeBinary(url, { version, ...(cached ? {} : { cache: null }) });
+    }
+  }
   // Without cross-origin isolation ORT silently stays single-threaded; say what we asked for.
   const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
   ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? (options.numThreads ?? Math.max(1, Math.min(4, cores))) : 1;

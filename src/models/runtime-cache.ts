@@ -4,16 +4,9 @@ import { ModelHttpError, ModelNotFoundError, NetworkError } from './errors';
  * ORT's runtime `.wasm` (27 MB), kept in the Cache API like the model files, so a warm (or offline)
  * start reads it from the cache, not the network.
  *
- * Compiling once per page is NOT possible through onnxruntime-web 1.30's public env: its factory is
- * given only `{ numThreads, wasmBinary, locateFile }`, never Emscripten's `instantiateWasm`, and a
- * `WebAssembly.Module` passed as `wasmBinary` would break its `instantiate(...).instance`. Each
- * worker therefore still compiles the bytes; `runtimeModule()` is ready for an ORT that accepts a
- * compiled module.
- *
- * Wired in each worker (src/engine/session.ts, configureRuntime): the worker reads the bytes from
- * the Cache API (one fetch per version, shared by every worker of the origin through the cache) and
- * hands them to ORT as `env.wasm.wasmBinary`. Fetching once per page and transferring the bytes to
- * each worker, and overlapping that with the model fetch, is not done.
+ * The page compiles it once (`runtimeModule`, streaming from the cache entry, so V8 can keep a code
+ * cache for it) and each worker gets the compiled module (src/engine/compiled-runtime.ts); a worker
+ * that is not handed one reads the bytes (`runtimeBinary`) and compiles them itself.
  */
 
 /** Cache API name; versioned keys inside, so an ORT upgrade never meets a stale runtime. */
@@ -23,6 +16,7 @@ export const RUNTIME_CACHE_NAME = 'omni-embed-runtime-v1';
 export interface RuntimeCacheLike {
   match(key: string): Promise<Response | undefined>;
   put(key: string, res: Response): Promise<void>;
+  delete?(key: string): Promise<boolean>;
 }
 
 export interface RuntimeBinaryOptions {
@@ -51,7 +45,7 @@ async function defaultCache(): Promise<RuntimeCacheLike | null> {
   if (!c) return null;
   try {
     const opened = await c.open(RUNTIME_CACHE_NAME);
-    return { match: (k) => opened.match(k), put: (k, r) => opened.put(k, r) };
+    return { match: (k) => opened.match(k), put: (k, r) => opened.put(k, r), delete: (k) => opened.delete(k) };
   } catch {
     return null;
   }
@@ -103,12 +97,27 @@ function shared(url: string, options: RuntimeBinaryOptions): Promise<ArrayBuffer
 
 const modules = new Map<string, Promise<WebAssembly.Module>>();
 
-/** The runtime compiled once per page (for an ORT build that accepts a compiled module). */
+async function compile(url: string, o: RuntimeBinaryOptions): Promise<WebAssembly.Module> {
+  const cache = o.cache === undefined ? await defaultCache() : o.cache;
+  const key = runtimeCacheKey(url, o.version);
+  const hit = await cache?.match(key).catch(() => undefined);
+  if (hit && typeof WebAssembly.compileStreaming === 'function') {
+    try {
+      return await WebAssembly.compileStreaming(hit);
+    } catch {
+      // A damaged entry: dropped, so the bytes path below fetches the file again instead of reading it.
+      await cache?.delete?.(key).catch(() => false);
+    }
+  }
+  return WebAssembly.compile(await shared(url, { ...o, cache }));
+}
+
+/** The runtime compiled once per page and version; a failure is not remembered. */
 export function runtimeModule(url: string, options: RuntimeBinaryOptions): Promise<WebAssembly.Module> {
   const key = runtimeCacheKey(url, options.version);
   let p = modules.get(key);
   if (!p) {
-    p = shared(url, options).then((b) => WebAssembly.compile(b));
+    p = compile(url, options);
     modules.set(key, p);
     p.catch(() => modules.delete(key));
   }
