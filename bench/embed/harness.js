@@ -52,13 +52,13 @@ const BATCH = { text: 64, image: 16, audio: 8 }; // transformers.js batch sizes 
 
 /** lib: 'omni', or 'tjs…' (any name starting with tjs: a transformers.js setup with its own workers/threads). */
 /** `hub`: a hub repo instead of omni-tiny: { model (preset), host, localModelPath, modelId, maxLength } (bench/scale). */
-export async function create(lib, { device = 'wasm', dtype = 'fp32', threads, workers, cache, batch, hub } = {}) {
+export async function create(lib, { device = 'wasm', dtype = 'fp32', threads, workers, cache, batch, hub, faults } = {}) {
   const cores = navigator.hardwareConcurrency || 2;
   const t0 = performance.now();
   if (lib === 'omni') {
     const m = await import(OMNI_URL);
     const model = hub ? { model: hub.model, host: hub.host } : { modelUrl: MODEL_URL };
-    const e = await m.createEmbedder({ device, dtype, ...model, wasmPaths: OMNI_WASM, ...(threads ? { threads } : {}), ...(workers ? { workers } : {}), ...(cache === false ? { cache: false } : {}) });
+    const e = await m.createEmbedder({ device, dtype, ...model, wasmPaths: OMNI_WASM, ...(threads ? { threads } : {}), ...(workers ? { workers } : {}), ...(cache === false ? { cache: false } : {}), ...(faults ? { _faults: faults } : {}) });
     state.libs.omni = {
       embedder: e,
       async embedMany(kind, items) {

@@ -7,12 +7,20 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { startServer } from '../../tests/server/server.mjs';
+import { snapshotOmni } from './snapshot.mjs';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const argv = process.argv.slice(2);
 const arg = (name, def) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : def; };
 const RUNS = Number(arg('runs', '3'));
-const setups = { 'omni default': ['omni', {}], 'omni workers:1': ['omni', { workers: 1 }], 'tjs 1 worker': ['tjs', { workers: 1, threads: 1 }] };
+const setups = {
+  'omni default': ['omni', {}],
+  'omni workers:1': ['omni', { workers: 1 }],
+  // the start before the page compiled ORT's runtime for its workers (src/engine/compiled-runtime.ts)
+  'omni workers:1, worker compiles ORT': ['omni', { workers: 1, faults: { compileInWorker: true } }],
+  'tjs 1 worker': ['tjs', { workers: 1, threads: 1 }],
+};
+await snapshotOmni(); // measure the current dist/browser
 const server = await startServer({ port: Number(arg('port', '4604')) });
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--disable-background-networking', '--disable-component-update', '--no-first-run'] });
 const res = Object.fromEntries(Object.keys(setups).map((k) => [k, { cold: [], warm: [] }]));
