@@ -83,16 +83,19 @@ export function runtimeBinary(url: string, options: RuntimeBinaryOptions): Promi
   return shared(url, options).then((b) => b.slice(0));
 }
 
-function shared(url: string, options: RuntimeBinaryOptions): Promise<ArrayBuffer> {
-  const key = runtimeCacheKey(url, options.version);
-  let p = pending.get(key);
+/** One promise per key and page; a failure is not remembered, so the next start tries again. */
+function once<T>(memo: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  let p = memo.get(key);
   if (!p) {
-    p = load(url, options);
-    pending.set(key, p);
-    // A failure is not remembered: the next start tries again.
-    p.catch(() => pending.delete(key));
+    p = make();
+    memo.set(key, p);
+    p.catch(() => memo.delete(key));
   }
   return p;
+}
+
+function shared(url: string, options: RuntimeBinaryOptions): Promise<ArrayBuffer> {
+  return once(pending, runtimeCacheKey(url, options.version), () => load(url, options));
 }
 
 const modules = new Map<string, Promise<WebAssembly.Module>>();
@@ -112,16 +115,9 @@ async function compile(url: string, o: RuntimeBinaryOptions): Promise<WebAssembl
   return WebAssembly.compile(await shared(url, { ...o, cache }));
 }
 
-/** The runtime compiled once per page and version; a failure is not remembered. */
+/** The runtime compiled once per page and version. */
 export function runtimeModule(url: string, options: RuntimeBinaryOptions): Promise<WebAssembly.Module> {
-  const key = runtimeCacheKey(url, options.version);
-  let p = modules.get(key);
-  if (!p) {
-    p = compile(url, options);
-    modules.set(key, p);
-    p.catch(() => modules.delete(key));
-  }
-  return p;
+  return once(modules, runtimeCacheKey(url, options.version), () => compile(url, options));
 }
 
 /** For tests: forget the per-page memo (the Cache API entries stay). */
