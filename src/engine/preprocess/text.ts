@@ -37,7 +37,11 @@ export class TextProcessor {
 
   /** Pads to the longest row of this batch (short batches stay cheap), or to a fixed length. */
   encodeBatch(texts: string[], padToLength?: number): TextBatch {
-    const rows = texts.map((t) => this.encodeOne(t));
+    return this.pack(texts.map((t) => this.encodeOne(t)), padToLength);
+  }
+
+  /** Pads already-tokenised rows into one batch (see encodeBatch). */
+  pack(rows: number[][], padToLength?: number): TextBatch {
     const length = Math.max(1, padToLength ?? 0, ...rows.map((r) => r.length));
     const inputIds = new BigInt64Array(rows.length * length).fill(BigInt(this.options.padTokenId));
     const attentionMask = new BigInt64Array(rows.length * length);
