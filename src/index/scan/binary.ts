@@ -9,6 +9,9 @@ import { allowed, type ScanRequest, type Scanner } from './types';
 
 const BLOCK = 16384;
 
+/** Chunks per row for the SIMD Hamming kernel (rows of whole 16-byte chunks, ≤ 31 of them: u8 lane sums), else 0. */
+export const simdHamming = (words: number): number => (words % 4 === 0 && words <= 124 ? words / 4 : 0);
+
 export interface BinaryScanOptions {
   /** 'asymmetric': Σ q_j·sign(x_j); 'hamming': popcount(sign(q) XOR code). */
   prefilter: 'asymmetric' | 'hamming';
@@ -64,9 +67,23 @@ export function binaryScanner(o: BinaryScanOptions, threaded: ThreadedScanner | 
             /* a worker failed: this thread scans below */
           }
         }
+        const chunks = simdHamming(W);
         for (let b = 0; b < s.size; b += KERNEL_BLOCK) {
           const cnt = Math.min(KERNEL_BLOCK, s.size - b);
           const rows = a.rows + b * a.rowBytes;
+          if (hamming && chunks) {
+            // Only rows nearer than the current k-th come back; an equal distance at a later slot loses the tie.
+            const lim = cands.length === cands.k ? Math.round(((1 - cands.scores[cands.k - 1]!) * s.dims) / 2) : s.dims + 1;
+            const got = a.fns.ham(rows, cnt, chunks, a.qb, lim, a.out);
+            const pairs = new Int32Array(a.buffer, a.out, 2 * got);
+            for (let j = 0; j < 2 * got; j += 2) {
+              const slot = b + pairs[j]!;
+              const sc = score(pairs[j + 1]!);
+              if (allowed(mask, slot) && cands.accepts(sc, slot)) cands.push(sc, slot);
+            }
+            await slicer.maybeYield();
+            continue;
+          }
           if (hamming) a.fns.popcnt(rows, cnt, W, a.qb, a.out);
           else a.fns.lut(rows, cnt, W, a.table, a.out);
           const out = hamming ? new Int32Array(a.buffer, a.out, cnt) : new Float64Array(a.buffer, a.out, cnt);

@@ -4,7 +4,8 @@
  * index's shared memory and scans the rows it is given, keeping its own best k under the index's
  * total order (higher score, then lower slot), with exactly the arithmetic of scan/wasm.ts:
  * float32 scores as the kernel wrote them, int8 as Math.fround(dot * qscale * rowScale), binary as
- * 1 − 2·distance/dims (Hamming) or 2·Σ − Σq (asymmetric table), the expressions of scan/binary.ts.
+ * 1 − 2·distance/dims (Hamming) or 2·Σ − Σq (asymmetric table), the expressions of scan/binary.ts
+ * (Hamming, like there, through the filtering SIMD kernel where the rows are whole 16-byte chunks).
  */
 export const WORKER_SOURCE = `
 'use strict';
@@ -42,7 +43,16 @@ onmessage = (e) => {
       const cnt = Math.min(L.block, m.to - b);
       const rows = L.rows + b * L.rowBytes;
       const buf = a.memory.buffer;
-      if (m.fmt === 'binary') {
+      if (m.fmt === 'binary' && m.hamming && L.hamChunks) {
+        const lim = top.n === top.k ? Math.round(((1 - top.scores[top.k - 1]) * m.dims) / 2) : m.dims + 1;
+        const got = a.fns.ham(rows, cnt, L.hamChunks, L.qb, lim, L.out);
+        const pairs = new Int32Array(buf, L.out, 2 * got);
+        for (let j = 0; j < 2 * got; j += 2) {
+          const slot = b + pairs[j];
+          if (mask && !(mask[slot >>> 5] & (1 << (slot & 31)))) continue;
+          push(top, 1 - (2 * pairs[j + 1]) / m.dims, slot);
+        }
+      } else if (m.fmt === 'binary') {
         if (m.hamming) a.fns.popcnt(rows, cnt, L.words, L.qb, L.out);
         else a.fns.lut(rows, cnt, L.words, L.table, L.out);
         const out = m.hamming ? new Int32Array(buf, L.out, cnt) : new Float64Array(buf, L.out, cnt);
