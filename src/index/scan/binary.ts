@@ -18,6 +18,24 @@ export interface BinaryScanOptions {
 }
 
 /**
+ * Of one block's (row, distance) pairs, only its own best k can enter the top k (any other row is
+ * beaten by k rows of the block): those below distance `d`, and at `d` the first `atCut` allowed rows
+ * (ties go to earlier slots). A counting pass over the 0..dims distances finds it, so the sorted
+ * top-k list takes at most k inserts per block instead of every row of the first block.
+ */
+export function blockCut(pairs: Int32Array, got: number, base: number, mask: Uint32Array | null, k: number, hist: Int32Array): { d: number; atCut: number } {
+  if (got <= k) return { d: hist.length, atCut: 0 };
+  hist.fill(0);
+  for (let j = 0; j < 2 * got; j += 2) if (allowed(mask, base + pairs[j]!)) hist[pairs[j + 1]!]!++;
+  let below = 0;
+  for (let d = 0; d < hist.length; d++) {
+    if (below + hist[d]! >= k) return { d, atCut: k - below };
+    below += hist[d]!;
+  }
+  return { d: hist.length, atCut: 0 };
+}
+
+/**
  * Asymmetric pre-filter: Σ_j q_j·sign(x_j) = 2·Σ_{bit j set} q_j − Σ q_j. One 256-entry f64 table per
  * byte of the code turns it into d/8 lookups per row (as cheap as popcount, far better ranked).
  */
@@ -68,6 +86,7 @@ export function binaryScanner(o: BinaryScanOptions, threaded: ThreadedScanner | 
           }
         }
         const chunks = simdHamming(W);
+        const hist = new Int32Array(s.dims + 2);
         for (let b = 0; b < s.size; b += KERNEL_BLOCK) {
           const cnt = Math.min(KERNEL_BLOCK, s.size - b);
           const rows = a.rows + b * a.rowBytes;
@@ -76,10 +95,13 @@ export function binaryScanner(o: BinaryScanOptions, threaded: ThreadedScanner | 
             const lim = cands.length === cands.k ? Math.round(((1 - cands.scores[cands.k - 1]!) * s.dims) / 2) : s.dims + 1;
             const got = a.fns.ham(rows, cnt, chunks, a.qb, lim, a.out);
             const pairs = new Int32Array(a.buffer, a.out, 2 * got);
+            const cut = blockCut(pairs, got, b, mask, cands.k, hist);
+            let atCut = cut.atCut;
             for (let j = 0; j < 2 * got; j += 2) {
+              const d = pairs[j + 1]!;
+              if (d > cut.d || (d === cut.d && atCut-- <= 0)) continue;
               const slot = b + pairs[j]!;
-              const sc = score(pairs[j + 1]!);
-              if (allowed(mask, slot) && cands.accepts(sc, slot)) cands.push(sc, slot);
+              if (allowed(mask, slot)) cands.push(score(d), slot);
             }
             await slicer.maybeYield();
             continue;

@@ -25,6 +25,7 @@ function push(t, score, slot) {
   }
   t.scores[i] = score; t.slots[i] = slot;
 }
+function ok(mask, slot) { return !mask || (mask[slot >>> 5] & (1 << (slot & 31))) !== 0; }
 onmessage = (e) => {
   const m = e.data;
   if (m.t === 'attach') {
@@ -47,10 +48,20 @@ onmessage = (e) => {
         const lim = top.n === top.k ? Math.round(((1 - top.scores[top.k - 1]) * m.dims) / 2) : m.dims + 1;
         const got = a.fns.ham(rows, cnt, L.hamChunks, L.qb, lim, L.out);
         const pairs = new Int32Array(buf, L.out, 2 * got);
+        // The block's own best k only (scan/binary.ts blockCut): a count over the distances finds the cut.
+        let cut = m.dims + 2, atCut = 0;
+        if (got > top.k) {
+          const hist = new Int32Array(m.dims + 2);
+          for (let j = 0; j < 2 * got; j += 2) if (ok(mask, b + pairs[j])) hist[pairs[j + 1]]++;
+          for (let d = 0, below = 0; d < hist.length; below += hist[d], d++) {
+            if (below + hist[d] >= top.k) { cut = d; atCut = top.k - below; break; }
+          }
+        }
         for (let j = 0; j < 2 * got; j += 2) {
+          const d = pairs[j + 1];
+          if (d > cut || (d === cut && atCut-- <= 0)) continue;
           const slot = b + pairs[j];
-          if (mask && !(mask[slot >>> 5] & (1 << (slot & 31)))) continue;
-          push(top, 1 - (2 * pairs[j + 1]) / m.dims, slot);
+          if (ok(mask, slot)) push(top, 1 - (2 * d) / m.dims, slot);
         }
       } else if (m.fmt === 'binary') {
         if (m.hamming) a.fns.popcnt(rows, cnt, L.words, L.qb, L.out);
