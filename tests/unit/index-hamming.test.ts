@@ -4,6 +4,8 @@ import { createIndex } from '../../src/index/index';
 import { disableSimdForTesting } from '../../src/index/simd';
 import { kernelBytes } from '../../src/index/wasm/kernels';
 import type { KernelFns } from '../../src/index/wasm/host';
+import { HammingBest } from '../../src/index/scan/binary';
+import { TopK } from '../../src/index/topk';
 
 /** The SIMD Hamming kernel against the scalar popcount kernel, both in one module over one memory. */
 describe('SIMD Hamming kernel', () => {
@@ -60,6 +62,31 @@ describe('SIMD Hamming kernel', () => {
         expect(fast).toEqual(slow);
         expect(fast).toHaveLength(o.k);
       }
+    }
+  });
+
+  it('HammingBest keeps the top k of a block stream exactly as the sorted list does, compaction included', () => {
+    const r = rng(21);
+    const dims = 64;
+    for (const [k, order] of [[1, 'random'], [10, 'random'], [300, 'falling'], [2000, 'falling'], [50, 'flat']] as const) {
+      const best = new HammingBest(k, dims);
+      const ref = new TopK(k);
+      const mask = new Uint32Array(4096).map(() => Math.floor(r() * 2 ** 32) >>> 0);
+      for (let b = 0; b < 20 * 16384; b += 16384) {
+        const pairs: number[] = [];
+        for (let i = 0; i < 16384; i++) {
+          // 'falling': every block nearer than the last, so the buffer keeps filling and must compact.
+          const d = order === 'flat' ? 7 : order === 'falling' ? Math.max(0, Math.min(dims, 60 - b / 16384 * 3 + Math.floor(r() * 4))) : Math.floor(r() * (dims + 1));
+          if (d < best.limit) pairs.push(i, d);
+          const slot = b + i;
+          if (mask[slot >>> 5]! & (1 << (slot & 31))) ref.push(1 - (2 * d) / dims, slot);
+        }
+        best.addPairs(Int32Array.from(pairs), b, mask);
+      }
+      const got = best.result();
+      expect(got.n).toBe(ref.length);
+      expect(Array.from(got.slots)).toEqual(Array.from(ref.slots.subarray(0, ref.length)));
+      expect(Array.from(got.scores)).toEqual(Array.from(ref.scores.subarray(0, ref.length)));
     }
   });
 });

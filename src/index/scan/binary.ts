@@ -18,21 +18,93 @@ export interface BinaryScanOptions {
 }
 
 /**
- * Of one block's (row, distance) pairs, only its own best k can enter the top k (any other row is
- * beaten by k rows of the block): those below distance `d`, and at `d` the first `atCut` allowed rows
- * (ties go to earlier slots). A counting pass over the 0..dims distances finds it, so the sorted
- * top-k list takes at most k inserts per block instead of every row of the first block.
+ * Best k of integer distances 0..dims without a sorted list: rows are appended in slot order with
+ * a count per distance, and after each block the cut (the k-th distance) is found by counting, so
+ * the kernel is next asked only for rows below it (a later row at the cut loses the tie). The result
+ * is a counting sort of what is left: distance ascending, slot ascending — the index's total order.
  */
-export function blockCut(pairs: Int32Array, got: number, base: number, mask: Uint32Array | null, k: number, hist: Int32Array): { d: number; atCut: number } {
-  if (got <= k) return { d: hist.length, atCut: 0 };
-  hist.fill(0);
-  for (let j = 0; j < 2 * got; j += 2) if (allowed(mask, base + pairs[j]!)) hist[pairs[j + 1]!]!++;
-  let below = 0;
-  for (let d = 0; d < hist.length; d++) {
-    if (below + hist[d]! >= k) return { d, atCut: k - below };
-    below += hist[d]!;
+export class HammingBest {
+  private slots = new Int32Array(1024);
+  private ds = new Int32Array(1024);
+  private n = 0;
+  private readonly hist: Int32Array;
+  /** Rows at this distance or farther cannot enter any more. */
+  limit: number;
+
+  constructor(readonly k: number, private readonly dims: number) {
+    this.hist = new Int32Array(dims + 1);
+    this.limit = dims + 1;
   }
-  return { d: hist.length, atCut: 0 };
+
+  /** The kernel's (row, distance) pairs of the block starting at slot `base`. */
+  addPairs(pairs: Int32Array, base: number, mask: Uint32Array | null): void {
+    const got = pairs.length >> 1;
+    if (this.n + got > this.slots.length) {
+      const cap = Math.max(2 * this.slots.length, this.n + got);
+      const s2 = new Int32Array(cap), d2 = new Int32Array(cap);
+      s2.set(this.slots.subarray(0, this.n));
+      d2.set(this.ds.subarray(0, this.n));
+      this.slots = s2;
+      this.ds = d2;
+    }
+    const { slots, ds, hist } = this;
+    let n = this.n;
+    const lim = this.limit;
+    for (let j = 0; j < 2 * got; j += 2) {
+      const d = pairs[j + 1]!;
+      const slot = base + pairs[j]!;
+      if (d >= lim || !allowed(mask, slot)) continue;
+      slots[n] = slot;
+      ds[n++] = d;
+      hist[d]!++;
+    }
+    this.n = n;
+    let below = 0;
+    for (let d = 0; d < lim; d++) {
+      if (below + hist[d]! >= this.k) {
+        this.limit = d;
+        break;
+      }
+      below += hist[d]!;
+    }
+    // Rows past the cut stay in the buffer (and are dropped at the end) unless it grows large.
+    if (this.n > 4 * this.k + KERNEL_BLOCK) this.compact();
+  }
+
+  private compact(): void {
+    const { slots, ds, hist } = this;
+    let below = 0;
+    for (let d = 0; d < this.limit; d++) below += hist[d]!;
+    let atCut = this.k - below;
+    let m = 0;
+    for (let i = 0; i < this.n; i++) {
+      const d = ds[i]!;
+      if (d > this.limit || (d === this.limit && atCut-- <= 0)) continue;
+      slots[m] = slots[i]!;
+      ds[m++] = d;
+    }
+    this.n = m;
+    hist.fill(0);
+    for (let i = 0; i < m; i++) hist[ds[i]!]!++;
+  }
+
+  /** The best k as (score, slot) in the index's order; score = 1 − 2·distance/dims. */
+  result(): { scores: Float64Array; slots: Int32Array; n: number } {
+    const { hist, ds, slots } = this;
+    const at = new Int32Array(this.dims + 2);
+    for (let d = 0; d <= this.dims; d++) at[d + 1] = at[d]! + hist[d]!;
+    const n = Math.min(this.k, this.n);
+    const outS = new Float64Array(n), outSlot = new Int32Array(n);
+    for (let i = 0; i < this.n; i++) {
+      const d = ds[i]!;
+      const p = at[d]!++;
+      if (p < n) {
+        outS[p] = 1 - (2 * d) / this.dims;
+        outSlot[p] = slots[i]!;
+      }
+    }
+    return { scores: outS, slots: outSlot, n };
+  }
 }
 
 /**
@@ -86,23 +158,12 @@ export function binaryScanner(o: BinaryScanOptions, threaded: ThreadedScanner | 
           }
         }
         const chunks = simdHamming(W);
-        const hist = new Int32Array(s.dims + 2);
+        const best = hamming && chunks ? new HammingBest(k, s.dims) : null;
         for (let b = 0; b < s.size; b += KERNEL_BLOCK) {
           const cnt = Math.min(KERNEL_BLOCK, s.size - b);
           const rows = a.rows + b * a.rowBytes;
-          if (hamming && chunks) {
-            // Only rows nearer than the current k-th come back; an equal distance at a later slot loses the tie.
-            const lim = cands.length === cands.k ? Math.round(((1 - cands.scores[cands.k - 1]!) * s.dims) / 2) : s.dims + 1;
-            const got = a.fns.ham(rows, cnt, chunks, a.qb, lim, a.out);
-            const pairs = new Int32Array(a.buffer, a.out, 2 * got);
-            const cut = blockCut(pairs, got, b, mask, cands.k, hist);
-            let atCut = cut.atCut;
-            for (let j = 0; j < 2 * got; j += 2) {
-              const d = pairs[j + 1]!;
-              if (d > cut.d || (d === cut.d && atCut-- <= 0)) continue;
-              const slot = b + pairs[j]!;
-              if (allowed(mask, slot)) cands.push(score(d), slot);
-            }
+          if (best) {
+            best.addPairs(new Int32Array(a.buffer, a.out, 2 * a.fns.ham(rows, cnt, chunks, a.qb, best.limit, a.out)), b, mask);
             await slicer.maybeYield();
             continue;
           }
@@ -120,6 +181,12 @@ export function binaryScanner(o: BinaryScanOptions, threaded: ThreadedScanner | 
             if (cands.length === cands.k) thr = cands.scores[cands.k - 1]!;
           }
           await slicer.maybeYield();
+        }
+        if (best) {
+          const r = best.result();
+          cands.scores.set(r.scores);
+          cands.slots.set(r.slots);
+          cands.length = r.n;
         }
         return cands;
       }

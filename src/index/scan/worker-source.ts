@@ -25,6 +25,51 @@ function push(t, score, slot) {
   }
   t.scores[i] = score; t.slots[i] = slot;
 }
+// scan/binary.ts HammingBest: rows in slot order with a count per distance; the cut is found by counting.
+function hamBest(k, dims) { return { k, dims, slots: new Int32Array(1024), ds: new Int32Array(1024), n: 0, hist: new Int32Array(dims + 1), limit: dims + 1 }; }
+function hamAdd(h, pairs, base, mask, block) {
+  const got = pairs.length >> 1;
+  if (h.n + got > h.slots.length) {
+    const cap = Math.max(2 * h.slots.length, h.n + got);
+    const s2 = new Int32Array(cap), d2 = new Int32Array(cap);
+    s2.set(h.slots.subarray(0, h.n)); d2.set(h.ds.subarray(0, h.n));
+    h.slots = s2; h.ds = d2;
+  }
+  const slots = h.slots, ds = h.ds, hist = h.hist, lim = h.limit;
+  let n = h.n;
+  for (let j = 0; j < 2 * got; j += 2) {
+    const d = pairs[j + 1], slot = base + pairs[j];
+    if (d >= lim || !ok(mask, slot)) continue;
+    slots[n] = slot; ds[n++] = d; hist[d]++;
+  }
+  h.n = n;
+  for (let d = 0, below = 0; d < lim; below += hist[d], d++) {
+    if (below + hist[d] >= h.k) { h.limit = d; break; }
+  }
+  if (h.n > 4 * h.k + block) {
+    let below = 0;
+    for (let d = 0; d < h.limit; d++) below += hist[d];
+    let atCut = h.k - below, m2 = 0;
+    for (let i = 0; i < h.n; i++) {
+      const d = ds[i];
+      if (d > h.limit || (d === h.limit && atCut-- <= 0)) continue;
+      slots[m2] = slots[i]; ds[m2++] = d;
+    }
+    h.n = m2;
+    hist.fill(0);
+    for (let i = 0; i < m2; i++) hist[ds[i]]++;
+  }
+}
+function hamResult(h) {
+  const at = new Int32Array(h.dims + 2);
+  for (let d = 0; d <= h.dims; d++) at[d + 1] = at[d] + h.hist[d];
+  const n = Math.min(h.k, h.n), scores = new Float64Array(n), slots = new Int32Array(n);
+  for (let i = 0; i < h.n; i++) {
+    const d = h.ds[i], p = at[d]++;
+    if (p < n) { scores[p] = 1 - (2 * d) / h.dims; slots[p] = h.slots[i]; }
+  }
+  return { n, scores, slots };
+}
 function ok(mask, slot) { return !mask || (mask[slot >>> 5] & (1 << (slot & 31))) !== 0; }
 onmessage = (e) => {
   const m = e.data;
@@ -40,29 +85,14 @@ onmessage = (e) => {
     const top = topk(m.k);
     const mask = m.mask;
     const fr = Math.fround;
+    const hb = m.fmt === 'binary' && m.hamming && L.hamChunks ? hamBest(m.k, m.dims) : null;
     for (let b = m.from; b < m.to; b += L.block) {
       const cnt = Math.min(L.block, m.to - b);
       const rows = L.rows + b * L.rowBytes;
       const buf = a.memory.buffer;
       if (m.fmt === 'binary' && m.hamming && L.hamChunks) {
-        const lim = top.n === top.k ? Math.round(((1 - top.scores[top.k - 1]) * m.dims) / 2) : m.dims + 1;
-        const got = a.fns.ham(rows, cnt, L.hamChunks, L.qb, lim, L.out);
-        const pairs = new Int32Array(buf, L.out, 2 * got);
-        // The block's own best k only (scan/binary.ts blockCut): a count over the distances finds the cut.
-        let cut = m.dims + 2, atCut = 0;
-        if (got > top.k) {
-          const hist = new Int32Array(m.dims + 2);
-          for (let j = 0; j < 2 * got; j += 2) if (ok(mask, b + pairs[j])) hist[pairs[j + 1]]++;
-          for (let d = 0, below = 0; d < hist.length; below += hist[d], d++) {
-            if (below + hist[d] >= top.k) { cut = d; atCut = top.k - below; break; }
-          }
-        }
-        for (let j = 0; j < 2 * got; j += 2) {
-          const d = pairs[j + 1];
-          if (d > cut || (d === cut && atCut-- <= 0)) continue;
-          const slot = b + pairs[j];
-          if (ok(mask, slot)) push(top, 1 - (2 * d) / m.dims, slot);
-        }
+        const got = a.fns.ham(rows, cnt, L.hamChunks, L.qb, hb.limit, L.out);
+        hamAdd(hb, new Int32Array(buf, L.out, 2 * got), b, mask, L.block);
       } else if (m.fmt === 'binary') {
         if (m.hamming) a.fns.popcnt(rows, cnt, L.words, L.qb, L.out);
         else a.fns.lut(rows, cnt, L.words, L.table, L.out);
@@ -92,6 +122,7 @@ onmessage = (e) => {
         }
       }
     }
+    if (hb) { const r = hamResult(hb); postMessage({ id: m.id, n: r.n, scores: r.scores, slots: r.slots }); return; }
     postMessage({ id: m.id, n: top.n, scores: top.scores, slots: top.slots });
   } catch (err) {
     postMessage({ id: m.id, error: String(err && err.message || err) });
