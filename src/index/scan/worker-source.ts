@@ -70,6 +70,11 @@ function hamResult(h) {
   }
   return { n, scores, slots };
 }
+function offer(t, mask, score, slot, thr) {
+  if (!ok(mask, slot)) return thr;
+  push(t, score, slot);
+  return t.n === t.k ? t.scores[t.k - 1] : thr;
+}
 function ok(mask, slot) { return !mask || (mask[slot >>> 5] & (1 << (slot & 31))) !== 0; }
 onmessage = (e) => {
   const m = e.data;
@@ -85,6 +90,8 @@ onmessage = (e) => {
     const top = topk(m.k);
     const mask = m.mask;
     const fr = Math.fround;
+    // Rows below the current k-th score are dropped before any call (almost all of them, as in scan/wasm.ts).
+    let thr = -Infinity;
     const hb = m.fmt === 'binary' && m.hamming && L.hamChunks ? hamBest(m.k, m.dims) : null;
     for (let b = m.from; b < m.to; b += L.block) {
       const cnt = Math.min(L.block, m.to - b);
@@ -97,28 +104,29 @@ onmessage = (e) => {
         if (m.hamming) a.fns.popcnt(rows, cnt, L.words, L.qb, L.out);
         else a.fns.lut(rows, cnt, L.words, L.table, L.out);
         const out = m.hamming ? new Int32Array(buf, L.out, cnt) : new Float64Array(buf, L.out, cnt);
+        const ham = m.hamming, dims = m.dims, qsum = m.qsum;
         for (let i = 0; i < cnt; i++) {
-          const slot = b + i;
-          if (mask && !(mask[slot >>> 5] & (1 << (slot & 31)))) continue;
-          push(top, m.hamming ? 1 - (2 * out[i]) / m.dims : 2 * out[i] - m.qsum, slot);
+          const score = ham ? 1 - (2 * out[i]) / dims : 2 * out[i] - qsum;
+          if (score < thr) continue;
+          thr = offer(top, mask, score, b + i, thr);
         }
       } else if (m.fmt === 'float32') {
         a.fns.f32(rows, cnt, L.stride / 4, L.qf32, L.out);
         const out = new Float32Array(buf, L.out, cnt);
         for (let i = 0; i < cnt; i++) {
-          const slot = b + i;
-          if (mask && !(mask[slot >>> 5] & (1 << (slot & 31)))) continue;
-          push(top, out[i], slot);
+          const score = out[i];
+          if (score < thr) continue;
+          thr = offer(top, mask, score, b + i, thr);
         }
       } else {
         if (L.relaxed) a.fns.i8r(rows, cnt, L.rowBytes, L.chunks, L.qd, L.out);
         else a.fns.i8(rows, cnt, L.rowBytes, L.chunks, L.q16, L.out);
         const out = new Int32Array(buf, L.out, cnt);
-        const sc = m.scales;
+        const sc = m.scales, qscale = m.qscale;
         for (let i = 0; i < cnt; i++) {
-          const slot = b + i;
-          if (mask && !(mask[slot >>> 5] & (1 << (slot & 31)))) continue;
-          push(top, fr(out[i] * m.qscale * sc[slot]), slot);
+          const score = fr(out[i] * qscale * sc[b + i]);
+          if (score < thr) continue;
+          thr = offer(top, mask, score, b + i, thr);
         }
       }
     }
