@@ -3,6 +3,7 @@ import { KERNEL_BLOCK, MAX_THREADS, type ScanArena } from '../wasm/arena';
 import { kernelModule } from '../wasm/host';
 import type { VectorStore } from '../store';
 import type { ScanRequest, Scanner } from './types';
+import { simdHamming } from './binary';
 import { writeQuery } from './wasm';
 import { WORKER_SOURCE } from './worker-source';
 
@@ -137,6 +138,7 @@ export class ThreadedScanner implements Scanner {
     const layout = {
       rows: a.rows, rowBytes: a.rowBytes, stride: s.stride, chunks: Math.ceil(s.stride / 16), words: s.words,
       qf32: a.qf32, q16: a.q16, qd: a.qd, qb: a.qb, table: a.table, block: KERNEL_BLOCK, relaxed: a.relaxed && s.format === 'int8',
+      hamChunks: simdHamming(s.words),
     };
     const share = Math.ceil(s.size / n);
     const replies = await Promise.all(

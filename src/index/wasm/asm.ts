@@ -35,7 +35,7 @@ export const i32c = (n: number): number[] => [0x41, ...sleb(n)];
 export const simd = (op: number, ...imm: number[]): number[] => [0xfd, ...uleb(op), ...imm];
 export const op = {
   add: 0x6a, sub: 0x6b, mul: 0x6c, and: 0x71, xor: 0x73, shl: 0x74, shrU: 0x76, popcnt: 0x69,
-  geU: 0x4f, gtU: 0x4b, f32add: 0x92, f64add: 0xa0,
+  geU: 0x4f, gtU: 0x4b, ltS: 0x48, f32add: 0x92, f64add: 0xa0,
 } as const;
 /** Loads/stores with their natural alignment; `off` is the static memarg offset. */
 export const i32load = (off = 0): number[] => [0x28, 2, ...uleb(off)];
@@ -46,8 +46,16 @@ export const f64store = (off = 0): number[] => [0x39, 3, ...uleb(off)];
 export const v128load = (off = 0): number[] => simd(0x00, 4, ...uleb(off));
 export const v128zero = (): number[] => simd(0x0c, ...new Array<number>(16).fill(0));
 export const f32x4 = { add: simd(0xe4), mul: simd(0xe6), lane: (l: number) => simd(0x1f, l) };
-export const i32x4 = { add: simd(0xae), dotI16: simd(0xba), lane: (l: number) => simd(0x1b, l) };
-export const i16x8 = { extLowI8: simd(0x87), extHighI8: simd(0x88) };
+export const v128store = (off = 0): number[] => simd(0x0b, 4, ...uleb(off));
+export const v128xor = simd(0x51);
+export const i8x16 = { add: simd(0x6e), popcnt: simd(0x62) };
+export const i32x4 = {
+  add: simd(0xae), dotI16: simd(0xba), lane: (l: number) => simd(0x1b, l), splat: simd(0x11), ltS: simd(0x39), bitmask: simd(0xa4),
+  extaddI16S: simd(0x7e),
+};
+export const i16x8 = { extLowI8: simd(0x87), extHighI8: simd(0x88), extaddI8U: simd(0x7d), narrowI32S: simd(0x85) };
+/** `if (cond) body` for a condition already on the stack. */
+export const ifThen = (body: number[]): number[] => [0x04, 0x40, ...body, 0x0b];
 /** i32x4.relaxed_dot_i8x16_i7x16_add_s: deterministic when the second operand's lanes are in [0, 127]. */
 export const relaxedDotAdd = simd(0x113);
 
@@ -73,16 +81,17 @@ export function func(locals: [number, number][], code: number[]): number[] {
   return [...uleb(fn.length), ...fn];
 }
 
-/** A module importing memory `m.mem` (shared: declared with max pages), exporting the given functions. */
-export function moduleOf(fns: { name: string; params: number; body: number[] }[], shared: boolean): Uint8Array<ArrayBuffer> {
-  const arities = [...new Set(fns.map((f) => f.params))];
-  const types = arities.map((p) => [0x60, ...vec(new Array(p).fill([I32])), 0]);
+/** A module importing memory `m.mem` (shared: declared with max pages), exporting the given functions (`ret`: one i32 result). */
+export function moduleOf(fns: { name: string; params: number; ret?: boolean; body: number[] }[], shared: boolean): Uint8Array<ArrayBuffer> {
+  const sig = (f: { params: number; ret?: boolean }): string => `${f.params}${f.ret ? 'r' : ''}`;
+  const sigs = [...new Set(fns.map(sig))];
+  const types = sigs.map((k) => [0x60, ...vec(new Array(parseInt(k, 10)).fill([I32])), ...(k.endsWith('r') ? [1, I32] : [0])]);
   const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec(types)),
     ...section(2, vec([[...str('m'), ...str('mem'), 0x02, ...limits]])),
-    ...section(3, vec(fns.map((f) => uleb(arities.indexOf(f.params))))),
+    ...section(3, vec(fns.map((f) => uleb(sigs.indexOf(sig(f)))))),
     ...section(7, vec(fns.map((f, i) => [...str(f.name), 0x00, ...uleb(i)]))),
     ...section(10, vec(fns.map((f) => f.body))),
   ];

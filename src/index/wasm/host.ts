@@ -7,6 +7,8 @@ export interface KernelFns {
   /** Present only where relaxed SIMD validates. */
   i8r?: (rows: number, n: number, rowBytes: number, chunks: number, qd: number, out: number) => void;
   popcnt(rows: number, n: number, words: number, qb: number, out: number): void;
+  /** Sign-bit rows of whole 16-byte chunks: (row, distance) pairs with distance < limit into out; returns their count. */
+  ham(rows: number, n: number, chunks: number, qb: number, limit: number, out: number): number;
   lut(rows: number, n: number, words: number, table: number, out: number): void;
 }
 

@@ -2,6 +2,7 @@ import {
   addTo, f32store, f32x4, f64load, f64store, forLoop, func, get, i16x8, I32, i32c, i32load, i32store, i32x4,
   moduleOf, op, F64, relaxedDotAdd, set, V128, v128load, v128zero,
 } from './asm';
+import { hammingBody } from './kernel-hamming';
 
 /**
  * The scan kernels. Every one writes one score per row to `out` and none reorders arithmetic that
@@ -163,7 +164,7 @@ function lutBody(): number[] {
   return func([[7, I32], [2, F64]], code);
 }
 
-export type KernelName = 'f32' | 'i8' | 'i8r' | 'popcnt' | 'lut';
+export type KernelName = 'f32' | 'i8' | 'i8r' | 'popcnt' | 'ham' | 'lut';
 
 /** Module bytes; `relaxed` adds the relaxed-SIMD int8 kernel (a separate module: it may not validate). */
 export function kernelBytes(shared: boolean, relaxed: boolean): Uint8Array<ArrayBuffer> {
@@ -171,6 +172,7 @@ export function kernelBytes(shared: boolean, relaxed: boolean): Uint8Array<Array
     { name: 'f32', params: 5, body: f32Body() },
     { name: 'i8', params: 6, body: int8Body(false) },
     { name: 'popcnt', params: 5, body: popcntBody() },
+    { name: 'ham', params: 6, ret: true, body: hammingBody() },
     { name: 'lut', params: 5, body: lutBody() },
   ];
   if (relaxed) fns.push({ name: 'i8r', params: 6, body: int8Body(true) });
