@@ -19,11 +19,12 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(() => {
-  for (const s of servers) s.kill();
+  // npx runs vite as its child: the whole process group goes, or vite outlives the test and holds its port.
+  for (const s of servers) if (s.pid) try { process.kill(-s.pid); } catch { /* already gone */ }
 });
 
 async function startVite(args: string[], port: number): Promise<string> {
-  const proc = spawn('npx', ['vite', ...args, '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { cwd: APP, stdio: 'ignore' });
+  const proc = spawn('npx', ['vite', ...args, '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { cwd: APP, stdio: 'ignore', detached: true });
   servers.push(proc);
   const origin = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 60; i++) {
