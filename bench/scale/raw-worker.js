@@ -1,5 +1,5 @@
 // The ceiling: raw onnxruntime-web (omni-embed's own copy) on the replica's graphs with no library
-// around it — no tokenizer, no image decoding, no queue: only session.run() on ready tensors of
+// around it — no tokenizer, no image decoding, no log-mel, no queue: only session.run() on ready tensors of
 // the same batch shapes the libraries run. Used by compare.mjs.
 let ort;
 const sessions = {};
@@ -24,6 +24,15 @@ self.onmessage = async ({ data }) => {
         const ids = new BigInt64Array(rows.length * len).fill(BigInt(data.padId));
         rows.forEach((r, i) => r.forEach((id, j) => { ids[i * len + j] = BigInt(id); }));
         const out = await s.run({ input_ids: new ort.Tensor('int64', ids, [rows.length, len]) }, ['text_embeds']);
+        for (const t of Object.values(out)) t.dispose?.();
+      }
+    } else if (data.kind === 'audio') {
+      // Ready log-mel features, [b, 1, frames, melBins]: what a feature extractor hands the graph.
+      const { frames, melBins } = data;
+      for (const b of data.sizes) {
+        const x = new Float32Array(b * frames * melBins);
+        for (let i = 0; i < x.length; i++) x[i] = -40 + 30 * Math.sin(i * 0.37);
+        const out = await s.run({ input_features: new ort.Tensor('float32', x, [b, 1, frames, melBins]) }, ['audio_embeds']);
         for (const t of Object.values(out)) t.dispose?.();
       }
     } else {
