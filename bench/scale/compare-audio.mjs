@@ -1,12 +1,13 @@
 // Real scale, audio: omni-embed vs transformers.js (ClapAudioModelWithProjection + the
 // ClapFeatureExtractor its AutoFeatureExtractor reads from preprocessor_config.json) on the same
 // full-size CLAP replica files (Xenova/clap-htsat-unfused layout) vs raw onnxruntime-web on ready
-// input_features tensors (the ceiling: no log-mel, no queue). WASM, fp32 and q8, 1 worker × every
+// input_features tensors (the ceiling: no log-mel, no queue), once with omni-embed's onnxruntime-web
+// and once with transformers.js's pinned one (rawTjsOrt: the runtime's share of a gap). WASM, fp32 and q8, 1 worker × every
 // core as an ORT thread for every setup. The clips are seeded synthetic 10 s waveforms at 48 kHz
 // (bench/scale/clips.js), made in the page, the same samples for both libraries, handed over as PCM
 // so no decoder sits in the timed region. All three run in one page, in alternating rounds. Also
 // reports the cosine between omni-embed's and transformers.js's vector of each clip.
-//   node scripts/build.mjs && node bench/scale/compare.mjs --model clap [--rounds 3] [--clips 8] [--only fp32,q8] [--libs omni,tjs,raw] [--port 4612] [--out bench/scale/compare-audio.json]
+//   node scripts/build.mjs && node bench/scale/compare.mjs --model clap [--rounds 3] [--clips 8] [--only fp32,q8] [--libs omni,tjs,raw,rawTjsOrt] [--port 4612] [--out bench/scale/compare-audio.json]
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -14,14 +15,14 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../tests/server/server.mjs';
-import { buildTjs, tjsVersions } from '../embed/build-tjs.mjs';
+import { TJS_ORT_URL, buildTjs, tjsVersions } from '../embed/build-tjs.mjs';
 import { snapshotOmni } from '../embed/snapshot.mjs';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const argv = process.argv.slice(2);
 const arg = (name, def) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : def; };
 const DTYPES = arg('only', 'fp32,q8').split(',');
-const LIBS = arg('libs', 'omni,tjs,raw').split(',');
+const LIBS = arg('libs', 'omni,tjs,raw,rawTjsOrt').split(',');
 const ROUNDS = Number(arg('rounds', '3'));
 const THREADS = os.cpus().length;
 // 8 clips: one full batch for each library (omni-embed's audio micro-batch and the tjs worker's are 8).
@@ -44,14 +45,18 @@ const browser = await chromium.launch({
 });
 
 async function sideBySide(page, dtype) {
-  return page.evaluate(async ({ dtype, n, threads, suffix, repo, origin, rounds, libs }) => {
+  return page.evaluate(async ({ dtype, n, threads, suffix, repo, origin, rounds, libs, tjsOrtDir }) => {
     const B = await import('/bench/embed/harness.js');
     const { synthClips } = await import('/bench/scale/clips.js');
     const clips = synthClips(n.clips, n).map((samples) => ({ samples, sampleRate: n.sampleRate }));
     await B.loadInputs({ captions: [], images: [], audio: clips });
     const hub = { model: 'clap-htsat-unfused', host: `${origin}/replicas/full`, localModelPath: '/replicas/full/', modelId: repo, maxLength: 77, sampleRate: n.sampleRate };
-    const w = new Worker('/bench/scale/raw-worker.js', { type: 'module' });
-    const call = (msg) => new Promise((res, rej) => { w.onmessage = ({ data }) => (data.ok ? res(data) : rej(new Error(data.error))); w.postMessage(msg); });
+    const workers = [];
+    const rawWorker = () => {
+      const w = new Worker('/bench/scale/raw-worker.js', { type: 'module' });
+      workers.push(w);
+      return (msg) => new Promise((res, rej) => { w.onmessage = ({ data }) => (data.ok ? res(data) : rej(new Error(data.error))); w.postMessage(msg); });
+    };
     // 10 s at hop 480 with centred frames: 1 + 480000 / 480 = 1001 frames of 64 mel bins.
     const shape = { frames: 1 + Math.floor((n.seconds * n.sampleRate) / 480), melBins: 64 };
     const run = {};
@@ -66,13 +71,17 @@ async function sideBySide(page, dtype) {
         one: async () => (await B.latency(lib, 'audio', 1))[0],
       };
     }
-    if (libs.includes('raw')) {
+    // raw: omni-embed's onnxruntime-web (its ceiling); rawTjsOrt: transformers.js's pinned build;
+    // rawB1: omni-embed's, one clip per run (is a batch of 8 worth it on this graph?).
+    const raws = { raw: [undefined, [n.clips]], rawTjsOrt: [tjsOrtDir, [n.clips]], rawB1: [undefined, Array(n.clips).fill(1)] };
+    for (const [lib, [ortDir, sizes]] of Object.entries(raws).filter(([l]) => libs.includes(l))) {
+      const call = rawWorker();
       const t0 = performance.now();
-      await call({ op: 'init', threads, files: { audio: `/replicas/full/${repo}/resolve/main/onnx/audio_model${suffix}.onnx` } });
+      await call({ op: 'init', threads, ortDir, files: { audio: `/replicas/full/${repo}/resolve/main/onnx/audio_model${suffix}.onnx` } });
       await call({ kind: 'audio', sizes: [1], ...shape });
-      setup.raw = performance.now() - t0;
-      run.raw = {
-        clips: async () => n.clips / ((await call({ kind: 'audio', sizes: [n.clips], ...shape })).ms / 1000),
+      setup[lib] = performance.now() - t0;
+      run[lib] = {
+        clips: async () => n.clips / ((await call({ kind: 'audio', sizes, ...shape })).ms / 1000),
         one: async () => (await call({ kind: 'audio', sizes: [1], ...shape })).ms,
       };
     }
@@ -97,10 +106,10 @@ async function sideBySide(page, dtype) {
         out[lib].oneClipMs.push(await run[lib].one());
       }
     }
-    w.terminate();
+    workers.forEach((w) => w.terminate());
     for (const lib of ['omni', 'tjs']) if (run[lib]) await B.dispose(lib);
     return { side: out, agreement, setupMs: setup };
-  }, { dtype, n: N, threads: THREADS, suffix: SUFFIX[dtype], repo: REPO, origin: server.origin, rounds: ROUNDS, libs: LIBS });
+  }, { dtype, n: N, threads: THREADS, suffix: SUFFIX[dtype], repo: REPO, origin: server.origin, rounds: ROUNDS, libs: LIBS, tjsOrtDir: TJS_ORT_URL });
 }
 
 const results = {};
@@ -128,7 +137,10 @@ for (const [dtype, r] of Object.entries(results)) {
   }
   // Per-round ratios (both sides of a round measured back to back), then their median.
   const ratio = (a, b) => (r.side[a] && r.side[b] ? +median(r.side[a].clipsPerS.map((x, i) => x / r.side[b].clipsPerS[i])).toFixed(2) : null);
-  s.ratios = { 'clips omni/raw': ratio('omni', 'raw'), 'clips omni/tjs': ratio('omni', 'tjs'), 'clips tjs/raw': ratio('tjs', 'raw') };
+  s.ratios = {
+    'clips omni/raw': ratio('omni', 'raw'), 'clips omni/tjs': ratio('omni', 'tjs'),
+    'clips tjs/rawTjsOrt': ratio('tjs', 'rawTjsOrt'), 'clips rawTjsOrt/raw': ratio('rawTjsOrt', 'raw'), 'clips rawB1/raw': ratio('rawB1', 'raw'),
+  };
   s.omniVsTjs = r.agreement && { minCos: +r.agreement.minCos.toFixed(6), omniClip0VsOthersMaxCos: +r.agreement.omniClip0VsOthersMaxCos.toFixed(6) };
 }
 console.log(JSON.stringify(summary, null, 1));

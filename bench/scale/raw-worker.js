@@ -1,4 +1,4 @@
-// The ceiling: raw onnxruntime-web (omni-embed's own copy) on the replica's graphs with no library
+// The ceiling: raw onnxruntime-web (omni-embed's own copy, unless init names another) on the replica's graphs with no library
 // around it — no tokenizer, no image decoding, no log-mel, no queue: only session.run() on ready tensors of
 // the same batch shapes the libraries run. Used by compare.mjs.
 let ort;
@@ -6,8 +6,11 @@ const sessions = {};
 self.onmessage = async ({ data }) => {
   try {
     if (data.op === 'init') {
-      ort = await import('/bench/.out/omni/workers/ort.webgpu.min.mjs');
-      ort.env.wasm.wasmPaths = new URL('/bench/.out/omni/workers/', self.location.href).href;
+      // data.ortDir: another onnxruntime-web build (transformers.js's pinned one), to tell the
+      // runtime's share of a difference from the library's.
+      const dir = data.ortDir ?? '/bench/.out/omni/workers/';
+      ort = await import(`${dir}ort.webgpu.min.mjs`);
+      ort.env.wasm.wasmPaths = new URL(dir, self.location.href).href;
       ort.env.wasm.numThreads = data.threads;
       for (const [kind, url] of Object.entries(data.files)) {
         sessions[kind] = await ort.InferenceSession.create(url, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
