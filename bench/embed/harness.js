@@ -59,16 +59,17 @@ async function toTjsAudio(item, rate) {
 
 const BATCH = { text: 64, image: 16, audio: 8 }; // transformers.js batch sizes (overridable)
 
-/** lib: 'omni', or 'tjs…' (any name starting with tjs: a transformers.js setup with its own workers/threads). */
+/** lib: 'omni' (or 'omni-…' with `omniUrl`: another build's index.js, beside its workers/), or 'tjs…' (any name starting with tjs: a transformers.js setup with its own workers/threads). */
 /** `hub`: a hub repo instead of omni-tiny: { model (preset), host, localModelPath, modelId, maxLength, sampleRate } (bench/scale). */
-export async function create(lib, { device = 'wasm', dtype = 'fp32', threads, workers, cache, batch, hub } = {}) {
+export async function create(lib, { device = 'wasm', dtype = 'fp32', threads, workers, cache, batch, hub, omniUrl } = {}) {
   const cores = navigator.hardwareConcurrency || 2;
   const t0 = performance.now();
-  if (lib === 'omni') {
-    const m = await import(OMNI_URL);
+  if (lib === 'omni' || lib.startsWith('omni-')) {
+    const m = await import(omniUrl ?? OMNI_URL);
+    const wasmPaths = omniUrl ? new URL('workers/', new URL(omniUrl, location.href)).href : OMNI_WASM;
     const model = hub ? { model: hub.model, host: hub.host } : { modelUrl: MODEL_URL };
-    const e = await m.createEmbedder({ device, dtype, ...model, wasmPaths: OMNI_WASM, ...(threads ? { threads } : {}), ...(workers ? { workers } : {}), ...(cache === false ? { cache: false } : {}) });
-    state.libs.omni = {
+    const e = await m.createEmbedder({ device, dtype, ...model, wasmPaths, ...(threads ? { threads } : {}), ...(workers ? { workers } : {}), ...(cache === false ? { cache: false } : {}) });
+    state.libs[lib] = {
       embedder: e,
       async embedMany(kind, items) {
         const res = await Promise.all(items.map((x) => e.embed(x)));

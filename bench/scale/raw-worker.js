@@ -3,8 +3,14 @@
 // the same batch shapes the libraries run. Used by compare.mjs.
 let ort;
 const sessions = {};
+let features = null; // { data, perClip }: the clips' real log-mel features, when the page sends them
 self.onmessage = async ({ data }) => {
   try {
+    if (data.op === 'features') {
+      features = { data: data.data, perClip: data.perClip };
+      self.postMessage({ ok: true });
+      return;
+    }
     if (data.op === 'init') {
       // data.ortDir: another onnxruntime-web build (transformers.js's pinned one), to tell the
       // runtime's share of a difference from the library's.
@@ -30,14 +36,25 @@ self.onmessage = async ({ data }) => {
         for (const t of Object.values(out)) t.dispose?.();
       }
     } else if (data.kind === 'audio') {
-      // Ready log-mel features, [b, 1, frames, melBins]: what a feature extractor hands the graph.
+      // Ready log-mel features, [b, 1, frames, melBins]: what a feature extractor hands the graph;
+      // the clips' own (batch i takes the clips after batch i−1's), else a synthetic pattern.
       const { frames, melBins } = data;
+      const embeds = [];
+      let next = 0;
       for (const b of data.sizes) {
-        const x = new Float32Array(b * frames * melBins);
-        for (let i = 0; i < x.length; i++) x[i] = -40 + 30 * Math.sin(i * 0.37);
+        let x;
+        if (features) {
+          x = features.data.slice(next * features.perClip, (next + b) * features.perClip);
+          next += b;
+        } else {
+          x = new Float32Array(b * frames * melBins);
+          for (let i = 0; i < x.length; i++) x[i] = -40 + 30 * Math.sin(i * 0.37);
+        }
         const out = await s.run({ input_features: new ort.Tensor('float32', x, [b, 1, frames, melBins]) }, ['audio_embeds']);
+        if (data.embeds) embeds.push(out.audio_embeds.data.slice());
         for (const t of Object.values(out)) t.dispose?.();
       }
+      if (data.embeds) { self.postMessage({ ok: true, ms: performance.now() - t0, embeds }); return; }
     } else {
       for (const b of data.sizes) {
         const px = new Float32Array(b * 3 * 224 * 224);
