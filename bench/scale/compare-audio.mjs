@@ -81,6 +81,9 @@ async function sideBySide(page, dtype) {
     // The raw runs get the clips' real features (transformers.js's ClapFeatureExtractor on the same
     // samples, equal to omni-embed's within 1e-5 dB): a synthetic pattern ran at other speeds.
     const T = await import('/bench/.out/tjs/transformers.js');
+    // Its spectrogram applies the mel filters with an ORT op: point ORT at the served files, not its CDN default.
+    T.env.backends.onnx.wasm.wasmPaths = { mjs: `${origin}${tjsOrtDir}ort-wasm-simd-threaded.asyncify.mjs`, wasm: `${origin}${tjsOrtDir}ort-wasm-simd-threaded.asyncify.wasm` };
+    T.env.backends.onnx.wasm.numThreads = 1;
     const fx = new T.ClapFeatureExtractor(await (await fetch(`/replicas/full/${repo}/preprocessor_config.json`)).json());
     const perClip = shape.frames * shape.melBins;
     const feats = new Float32Array(n.clips * perClip);
