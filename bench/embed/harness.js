@@ -12,8 +12,11 @@ async function blobs(paths) {
 }
 const cycle = (arr, n) => Array.from({ length: n }, (_, i) => arr[i % arr.length]);
 
+/** `audio`: paths under data/heldout/ (decoded per library) or ready PCM `{ samples, sampleRate }`. */
 export async function loadInputs({ captions, images, audio }) {
-  state.inputs = { captions, images: await blobs(images), audio: await blobs(audio) };
+  const paths = audio.filter((a) => typeof a === 'string');
+  const pcm = audio.filter((a) => typeof a !== 'string');
+  state.inputs = { captions, images: await blobs(images), audio: [...(await blobs(paths)), ...pcm] };
   return { captions: captions.length, images: state.inputs.images.length, audio: state.inputs.audio.length };
 }
 
@@ -42,28 +45,36 @@ class TjsClient {
 
 // transformers.js's own read_audio() decodes with an AudioContext at the model's rate, on the page
 // (workers have no Web Audio); we do the same, inside the timed region, as omni-embed does.
-async function decodeAudio16k(blob) {
-  const ctx = new OfflineAudioContext(1, 1, 16000);
-  const buf = await ctx.decodeAudioData(await blob.arrayBuffer());
+// Ready PCM is copied (the copy is transferred away) and must already be at the model's rate:
+// transformers.js's feature extractors take samples, not a rate, and do not resample.
+async function toTjsAudio(item, rate) {
+  if (!(item instanceof Blob)) {
+    if (item.sampleRate !== rate) throw new Error(`tjs: PCM at ${item.sampleRate} Hz for a ${rate} Hz model`);
+    return item.samples.slice();
+  }
+  const ctx = new OfflineAudioContext(1, 1, rate);
+  const buf = await ctx.decodeAudioData(await item.arrayBuffer());
   return buf.getChannelData(0).slice();
 }
 
 const BATCH = { text: 64, image: 16, audio: 8 }; // transformers.js batch sizes (overridable)
 
-/** lib: 'omni', or 'tjs…' (any name starting with tjs: a transformers.js setup with its own workers/threads). */
-/** `hub`: a hub repo instead of omni-tiny: { model (preset), host, localModelPath, modelId, maxLength } (bench/scale). */
-export async function create(lib, { device = 'wasm', dtype = 'fp32', threads, workers, cache, batch, hub, faults } = {}) {
+/** lib: 'omni' (or 'omni-…' with `omniUrl`: another build's index.js, beside its workers/), or 'tjs…' (any name starting with tjs: a transformers.js setup with its own workers/threads). */
+/** `hub`: a hub repo instead of omni-tiny: { model (preset), host, localModelPath, modelId, maxLength, sampleRate } (bench/scale). */
+/** `faults`: omni-embed's test-only `_faults` (e.g. `{ compileInWorker: true }` for the start before the runtime hand-over). */
+export async function create(lib, { device = 'wasm', dtype = 'fp32', threads, workers, cache, batch, hub, omniUrl, faults } = {}) {
   const cores = navigator.hardwareConcurrency || 2;
   const t0 = performance.now();
-  if (lib === 'omni') {
-    const m = await import(OMNI_URL);
+  if (lib === 'omni' || lib.startsWith('omni-')) {
+    const m = await import(omniUrl ?? OMNI_URL);
+    const wasmPaths = omniUrl ? new URL('workers/', new URL(omniUrl, location.href)).href : OMNI_WASM;
     const model = hub ? { model: hub.model, host: hub.host } : { modelUrl: MODEL_URL };
-    const e = await m.createEmbedder({ device, dtype, ...model, wasmPaths: OMNI_WASM, ...(threads ? { threads } : {}), ...(workers ? { workers } : {}), ...(cache === false ? { cache: false } : {}), ...(faults ? { _faults: faults } : {}) });
-    state.libs.omni = {
+    const e = await m.createEmbedder({ device, dtype, ...model, wasmPaths, ...(threads ? { threads } : {}), ...(workers ? { workers } : {}), ...(cache === false ? { cache: false } : {}), ...(faults ? { _faults: faults } : {}) });
+    state.libs[lib] = {
       embedder: e,
       async embedMany(kind, items) {
         const res = await Promise.all(items.map((x) => e.embed(x)));
-        return { count: res.length, dim: res[0].vector.length, first: Array.from(res[0].vector.slice(0, 4)) };
+        return { count: res.length, dim: res[0].vector.length, first: Array.from(res[0].vector.slice(0, 4)), all: res.map((r) => r.vector) };
       },
       dispose: () => e.dispose(),
     };
@@ -81,7 +92,7 @@ export async function create(lib, { device = 'wasm', dtype = 'fp32', threads, wo
       info: { ...infos[0], workers: W, threads: threads ?? 1, batch: b },
       async embedMany(kind, items) {
         let payload = items;
-        if (kind === 'audio') payload = await Promise.all(items.map(decodeAudio16k));
+        if (kind === 'audio') payload = await Promise.all(items.map((x) => toTjsAudio(x, hub?.sampleRate ?? 16000)));
         const chunks = [];
         for (let i = 0; i < payload.length; i += b[kind]) chunks.push({ start: i, items: payload.slice(i, i + b[kind]) });
         const vectors = [];
@@ -97,7 +108,8 @@ export async function create(lib, { device = 'wasm', dtype = 'fp32', threads, wo
           }
         }));
         const count = vectors.reduce((s, v) => s + v.length / dim, 0);
-        return { count, dim, first: Array.from(vectors[0].slice(0, 4)) };
+        const flat = vectors.flatMap((v) => Array.from({ length: v.length / dim }, (_, i) => v.subarray(i * dim, (i + 1) * dim)));
+        return { count, dim, first: Array.from(vectors[0].slice(0, 4)), all: flat };
       },
       dispose: () => clients.forEach((c) => c.dispose()),
     };
@@ -136,6 +148,11 @@ export async function throughput(lib, kind, n) {
   obs.disconnect();
   if (r.count !== n) throw new Error(`${lib} ${kind}: ${r.count} vectors for ${n} inputs`);
   return { ms, perSec: (n * 1000) / ms, longTasks: long.length, longTaskMs: long.reduce((a, b) => a + b, 0), maxFrameGapMs: Math.round(maxGap), first: r.first };
+}
+
+/** The unit vectors of the first `n` inputs of a kind, in input order (to compare libraries). */
+export async function vectors(lib, kind, n) {
+  return (await state.libs[lib].embedMany(kind, itemsFor(kind, n))).all;
 }
 
 /** Sequential single-item latency (one request at a time, nothing else queued). */

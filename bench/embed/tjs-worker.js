@@ -39,10 +39,13 @@ const load = {
     model: await T.CLIPVisionModelWithProjection.from_pretrained(MODEL, { device: opts.device, dtype: opts.dtype }),
   }),
   audio: async () => ({
-    // omni-tiny keeps its audio processor config beside the image one; transformers.js has no
-    // AutoProcessor entry for a second config, so its ClapFeatureExtractor is built from that file.
-    processor: new T.ClapFeatureExtractor(await (await fetch('/models/omni-tiny/audio_preprocessor_config.json')).json()),
-    model: await T.ClapAudioModelWithProjection.from_pretrained('omni-tiny', { device: opts.device, dtype: opts.dtype }),
+    // A hub repo (the CLAP replica) is read the documented way: its preprocessor_config.json names
+    // ClapFeatureExtractor. omni-tiny keeps its audio processor config beside the image one, and
+    // transformers.js has no Auto* entry for a second config, so there it is built from that file.
+    processor: MODEL === 'omni-tiny'
+      ? new T.ClapFeatureExtractor(await (await fetch('/models/omni-tiny/audio_preprocessor_config.json')).json())
+      : await T.AutoFeatureExtractor.from_pretrained(MODEL),
+    model: await T.ClapAudioModelWithProjection.from_pretrained(MODEL, { device: opts.device, dtype: opts.dtype }),
   }),
 };
 const get = (kind) => (models[kind] ??= load[kind]());

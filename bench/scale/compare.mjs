@@ -5,7 +5,7 @@
 // one-query latency and peak page+workers memory. Start-up and memory: one library per page;
 // throughput and latency: all three in one page, in alternating rounds (a ratio needs both sides
 // measured under the same load, and this machine's load shifts by the minute).
-//   node scripts/build.mjs && node bench/scale/compare.mjs [--runs 1] [--rounds 3] [--only fp32,q8] [--libs omni,tjs,raw] [--port 4612] [--out bench/scale/compare.json]
+//   node scripts/build.mjs && node bench/scale/compare.mjs [--model clip|clap] [--runs 1] [--rounds 3] [--only fp32,q8] [--libs omni,tjs,raw] [--port 4612] [--out bench/scale/compare.json]
 //   → bench/scale/compare.json (the table in docs/benchmarks.md is written from it by hand)
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
@@ -21,6 +21,11 @@ import { snapshotOmni } from '../embed/snapshot.mjs';
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const argv = process.argv.slice(2);
 const arg = (name, def) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : def; };
+// --model clap: the audio row (clips/s on the CLAP replica), a workload of its own: compare-audio.mjs.
+if (arg('model', 'clip') === 'clap') {
+  await import('./compare-audio.mjs');
+  process.exit(0);
+}
 const RUNS = Number(arg('runs', '1'));
 const DTYPES = arg('only', 'fp32,q8').split(',');
 const LIBS = arg('libs', 'omni,tjs,raw').split(',');

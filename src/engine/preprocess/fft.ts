@@ -11,8 +11,59 @@ function factorize(n: number): number[] {
   return out;
 }
 
+/**
+ * Iterative in-place radix-2 FFT for power-of-two sizes: CLAP's 1024-sample frames (a 512-point
+ * complex transform) went through the recursive mixed-radix path at ~0.2 ms a frame, ~200 ms per
+ * 10 s clip, a third of a q8 clip's whole embedding time; this loop, with no recursion, no `%` and
+ * one twiddle table, does the same frame several times faster.
+ */
+class Radix2FFT {
+  private readonly rev: Uint32Array;
+  private readonly cos: Float64Array;
+  private readonly sin: Float64Array;
+
+  constructor(readonly size: number) {
+    const bits = Math.log2(size);
+    this.rev = new Uint32Array(size);
+    for (let i = 0; i < size; i++) {
+      let r = 0;
+      for (let b = 0, x = i; b < bits; b++, x >>= 1) r = (r << 1) | (x & 1);
+      this.rev[i] = r;
+    }
+    this.cos = new Float64Array(size / 2);
+    this.sin = new Float64Array(size / 2);
+    for (let j = 0; j < size / 2; j++) {
+      this.cos[j] = Math.cos((2 * Math.PI * j) / size);
+      this.sin[j] = -Math.sin((2 * Math.PI * j) / size);
+    }
+  }
+
+  transform(inRe: ArrayLike<number>, inIm: ArrayLike<number>, re: Float64Array, im: Float64Array): void {
+    const n = this.size, rev = this.rev, cos = this.cos, sin = this.sin;
+    for (let i = 0; i < n; i++) {
+      re[rev[i]!] = inRe[i]!;
+      im[rev[i]!] = inIm[i]!;
+    }
+    for (let len = 2, step = n >> 1; len <= n; len <<= 1, step >>= 1) {
+      const half = len >> 1;
+      for (let start = 0; start < n; start += len) {
+        for (let j = 0, w = 0; j < half; j++, w += step) {
+          const a = start + j, b = a + half;
+          const c = cos[w]!, s = sin[w]!;
+          const br = re[b]!, bi = im[b]!;
+          const tr = br * c - bi * s, ti = br * s + bi * c;
+          const ar = re[a]!, ai = im[a]!;
+          re[b] = ar - tr; im[b] = ai - ti;
+          re[a] = ar + tr; im[a] = ai + ti;
+        }
+      }
+    }
+  }
+}
+
 /** Complex FFT of a fixed size. */
 export class ComplexFFT {
+  private readonly radix2?: Radix2FFT;
   private readonly factors: number[];
   private readonly cos: Float64Array;
   private readonly sin: Float64Array;
@@ -22,10 +73,11 @@ export class ComplexFFT {
 
   constructor(readonly size: number) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`FFT size must be a positive integer (got ${size})`);
-    this.factors = factorize(size);
-    this.cos = new Float64Array(size);
-    this.sin = new Float64Array(size);
-    for (let j = 0; j < size; j++) {
+    if (size >= 2 && (size & (size - 1)) === 0) this.radix2 = new Radix2FFT(size);
+    this.factors = this.radix2 ? [] : factorize(size);
+    this.cos = new Float64Array(this.radix2 ? 0 : size);
+    this.sin = new Float64Array(this.radix2 ? 0 : size);
+    for (let j = 0; j < this.cos.length; j++) {
       this.cos[j] = Math.cos((2 * Math.PI * j) / size);
       this.sin[j] = -Math.sin((2 * Math.PI * j) / size);
     }
@@ -39,6 +91,10 @@ export class ComplexFFT {
 
   /** X[k] = Σ x[t]·e^(−2πi·kt/n) of the complex input (inRe, inIm), into outRe/outIm. */
   transform(inRe: ArrayLike<number>, inIm: ArrayLike<number>, outRe: Float64Array, outIm: Float64Array): void {
+    if (this.radix2) {
+      this.radix2.transform(inRe, inIm, outRe, outIm);
+      return;
+    }
     if (this.size === 1) {
       outRe[0] = inRe[0]!;
       outIm[0] = inIm[0]!;
@@ -129,11 +185,13 @@ export class FFT {
       this.packIm[t] = input[2 * t + 1]!;
     }
     this.half!.transform(this.packRe, this.packIm, this.zRe, this.zIm);
+    const zRe = this.zRe, zIm = this.zIm;
     for (let k = 0; k <= m; k++) {
-      const a = k % m, b = (m - k) % m;
-      const zr = this.zRe[a]!, zi = this.zIm[a]!, cr = this.zRe[b]!, ci = -this.zIm[b]!;
-      const evenRe = (zr + cr) / 2, evenIm = (zi + ci) / 2;
-      const oddRe = (zi - ci) / 2, oddIm = -(zr - cr) / 2;
+      // Z[k] and conj(Z[m−k]), indices taken mod m (k = 0 and k = m both read Z[0]).
+      const a = k === m ? 0 : k, b = k === 0 ? 0 : m - k;
+      const zr = zRe[a]!, zi = zIm[a]!, cr = zRe[b]!, ci = -zIm[b]!;
+      const evenRe = (zr + cr) * 0.5, evenIm = (zi + ci) * 0.5;
+      const oddRe = (zi - ci) * 0.5, oddIm = (cr - zr) * 0.5;
       const wr = this.unpackRe[k]!, wi = this.unpackIm[k]!;
       outRe[k] = evenRe + wr * oddRe - wi * oddIm;
       outIm[k] = evenIm + wr * oddIm + wi * oddRe;
