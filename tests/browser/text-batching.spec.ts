@@ -11,7 +11,7 @@ test('a batch of texts of very different lengths gives, in input order, the vect
     // 1 to 40 words, shuffled so that no order of lengths matches the input order
     const texts = [9, 1, 40, 3, 17, 2, 33, 5, 12, 26, 1, 7].map((n, i) => Array.from({ length: n }, (_, k) => words[(k + i) % words.length]).join(' '));
     const batch = await e.embedBatch(texts);
-    const alone = [];
+    const alone: { vector: Float32Array }[] = [];
     for (const t of texts) alone.push(await e.embed(t));
     await e.dispose();
     return batch.map((b, i) => {
