@@ -22,7 +22,7 @@ function isStandIn(source: unknown): boolean {
 export interface HandOver {
   /** What to give ORT as `env.wasm.wasmBinary`. */
   wasmBinary: ArrayBuffer;
-  /** True once ORT instantiated the page's module (the check a test makes, and `info.runtime`). */
+  /** True once ORT instantiated the page's module (the check a test makes, and `info.runtimeCompiledBy`). */
   used(): boolean;
 }
 

@@ -49,7 +49,8 @@ function runtimeUrl(wasmPaths: RuntimeOptions['wasmPaths']): string | undefined 
 async function configure(options: RuntimeOptions): Promise<void> {
   if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
   // ORT's 27 MB .wasm is kept in the Cache API like the model files, so a warm or offline start
-  // reads it from there; ORT then takes the bytes instead of fetching the file itself.
+  // reads it from there; ORT then takes the page's compiled module, or the bytes, instead of
+  // fetching the file itself.
   const url = runtimeUrl(options.wasmPaths);
   if (url) {
     const version = ort.env.versions?.web ?? 'unknown';
