@@ -185,9 +185,11 @@ def main():
     else:
         ck = torch.load(a.ckpt)
         vocab = ck["vocab"]
-        model = OmniTiny(len(vocab))
+        model = OmniTiny(len(vocab), ck.get("arch", "v1"))
         model.load_state_dict(ck["model"])
         meta = {"steps": ck["steps"], "seed": SEED, "logit_scale": float(model.logit_scale.exp())}
+        if ck.get("arch", "v1") != "v1":
+            meta["arch"] = ck["arch"]
     export_all(model, vocab)
     write_configs(vocab, meta)
 

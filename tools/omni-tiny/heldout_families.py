@@ -268,7 +268,7 @@ AUDIO_FAMILIES = {
     "espeak-ng + white noise 15 dB SNR": lambda t, rng: train_voice(rng) + (15,),
     "espeak-ng voices/speeds not in training": lambda t, rng: espeak_args(
         NEW_ESPEAK[rng.integers(len(NEW_ESPEAK))], int(rng.choice([100, 110, 210, 230])), int(rng.integers(10, 90))),
-    "flite (second TTS engine)": lambda t, rng: ("flite", FLITE[rng.integers(len(FLITE))]),
+    "flite (TTS engine not in training)": lambda t, rng: ("flite", FLITE[rng.integers(len(FLITE))]),
 }
 
 

@@ -26,6 +26,7 @@ from sklearn.datasets import load_digits
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import *  # noqa
+import synth_v2
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -38,6 +39,9 @@ POS_XY = {"top left": (18, 18), "top right": (46, 18), "bottom left": (18, 46), 
           "center": (32, 32)}
 VOICES = ["en-us", "en-gb", "en-gb-scotland", "en-029", "en-gb-x-rp", "en-us+f3", "en-gb+m3", "en-us+f2",
           "en-gb-x-gbclan", "en-us+m5"]
+# v2 adds espeak-ng variants; heldout_families.NEW_ESPEAK (accents nyc, gbcwmd; variants klatt, f4, m7)
+# stays out of both lists, variants included
+VOICES_V2 = ["en+f1", "en-us+m2", "en-gb+f5", "en+m6", "en-029+f2", "en-gb-x-rp+m4", "en-us+f5", "en-gb-scotland+m1"]
 DIGITS = load_digits()
 N_DIGIT_TRAIN = 1500  # sklearn digits [0,1500) for training, [1500,1797) held out
 
@@ -49,47 +53,9 @@ def jitter_colour(rgb, rng, amt=18):
 V2 = False  # set by --v2 in main()
 
 
-def value_noise(rng, w=S, h=S):
-    """Procedural texture: a coarse random grid upsampled (bicubic) plus fine grain, in [0,1]."""
-    g = int(rng.integers(3, 12))
-    coarse = Image.fromarray((rng.random((g, g)) * 255).astype(np.uint8))
-    t = np.asarray(coarse.resize((w, h), Image.BICUBIC), np.float32) / 255.0
-    return np.clip(t + rng.normal(0, rng.uniform(0.02, 0.15), size=(h, w)), 0, 1)
-
-
-def background_v2(rng, w=S, h=S):
-    """Backgrounds from black to white: the training renderer's dark one, flat, gradient or value noise."""
-    kind = rng.choice(4, p=[0.3, 0.3, 0.2, 0.2])
-    if kind == 0:
-        base = rng.integers(0, 50, size=3).astype(np.float32)
-        return np.ones((h, w, 3), np.float32) * base + rng.normal(0, 3, size=(h, w, 3))
-    a = rng.integers(0, 256, size=3).astype(np.float32)
-    if kind == 1:
-        return np.ones((h, w, 3), np.float32) * a + rng.normal(0, rng.uniform(0, 6), size=(h, w, 3))
-    b = rng.integers(0, 256, size=3).astype(np.float32)
-    if kind == 2:
-        t = rng.uniform(0, 2 * math.pi)
-        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-        u = (xx - w / 2) * math.cos(t) + (yy - h / 2) * math.sin(t)
-        u = ((u - u.min()) / max(1e-6, u.max() - u.min()))[..., None]
-    else:
-        u = value_noise(rng, w, h)[..., None]
-    return a * (1 - u) + b * u
-
-
-def visible_background(rng, colour):
-    """A v2 background the object stands out from (mean colour distance >= 80): a shape the same colour as
-    its background is invisible, and training on it would teach the model nothing but noise."""
-    for _ in range(8):
-        bg = background_v2(rng)
-        if np.linalg.norm(bg.reshape(-1, 3).mean(0) - np.array(colour, np.float32)) >= 80:
-            return bg
-    return bg
-
-
 def background(rng, colour=None):
     if V2:
-        return visible_background(rng, colour)
+        return synth_v2.visible_background(rng, colour)
     base = rng.integers(0, 50, size=3)
     img = np.ones((S, S, 3), np.float32) * base[None, None, :]
     img += rng.normal(0, 3, size=img.shape)
@@ -111,13 +77,32 @@ def shape_poly(shape, cx, cy, r):
     raise ValueError(shape)
 
 
-def draw_shape(bg, shape, cx, cy, r, colour, outline=0.0):
-    """bg: float [S,S,3]; draws antialiased shape (only its outline, that many px wide, if outline > 0);
-    returns uint8."""
+def outline_points(shape, X, Y, R):
+    """The shape as one closed polygon (circle excepted), in supersampled pixels."""
+    if shape == "square":
+        h = R * 0.85
+        return [(X - h, Y - h), (X + h, Y - h), (X + h, Y + h), (X - h, Y + h)]
+    if shape == "cross":
+        w = R * 0.33
+        return [(X - w, Y - R), (X + w, Y - R), (X + w, Y - w), (X + R, Y - w), (X + R, Y + w), (X + w, Y + w),
+                (X + w, Y + R), (X - w, Y + R), (X - w, Y + w), (X - R, Y + w), (X - R, Y - w), (X - w, Y - w)]
+    return shape_poly(shape, X, Y, R)
+
+
+def draw_shape(bg, shape, cx, cy, r, colour, outline=0.0, angle=0.0):
+    """bg: float [S,S,3]; draws antialiased shape (only its outline, that many px wide, if outline > 0),
+    turned by angle radians; returns uint8."""
     m = Image.new("L", (S * SS, S * SS), 0)
     d = ImageDraw.Draw(m)
     X, Y, R = cx * SS, cy * SS, r * SS
-    if outline:
+    if angle and shape != "circle":
+        # v2 only: the v1 branches below stay as they were, so the v1 build is byte-identical
+        pts = synth_v2.rotate_points(outline_points(shape, X, Y, R), X, Y, angle)
+        if outline:
+            d.line(pts + [pts[0]], fill=255, width=max(1, round(outline * SS)), joint="curve")
+        else:
+            d.polygon(pts, fill=255)
+    elif outline:
         lw = max(1, round(outline * SS))
         if shape == "circle":
             d.ellipse([X - R, Y - R, X + R, Y + R], outline=255, width=lw)
@@ -125,10 +110,7 @@ def draw_shape(bg, shape, cx, cy, r, colour, outline=0.0):
             h = R * 0.85
             d.rectangle([X - h, Y - h, X + h, Y + h], outline=255, width=lw)
         else:
-            w = R * 0.33
-            pts = ([(X - w, Y - R), (X + w, Y - R), (X + w, Y - w), (X + R, Y - w), (X + R, Y + w), (X + w, Y + w),
-                    (X + w, Y + R), (X - w, Y + R), (X - w, Y + w), (X - R, Y + w), (X - R, Y - w), (X - w, Y - w)]
-                   if shape == "cross" else shape_poly(shape, X, Y, R))
+            pts = outline_points(shape, X, Y, R)
             d.line(pts + [pts[0]], fill=255, width=lw, joint="curve")
     elif shape == "circle":
         d.ellipse([X - R, Y - R, X + R, Y + R], fill=255)
@@ -156,7 +138,9 @@ def render_shape(concept, rng):
         return draw_shape(background(rng), s, cx, cy, r, jitter_colour(COLOURS[c], rng))
     col = jitter_colour(COLOURS[c], rng)
     outline = rng.uniform(1.5, 3.0) if rng.random() < 0.3 else 0.0
-    return draw_shape(background(rng, col), s, cx, cy, r, col, outline)
+    r *= rng.uniform(0.85, 1.2)
+    angle = rng.uniform(-0.35, 0.35)  # +-20 degrees: a square turned 45 degrees would be a diamond
+    return synth_v2.degrade(draw_shape(background(rng, col), s, cx, cy, r, col, outline, angle), rng)
 
 
 def render_digit(concept, rng, train=True):
@@ -175,8 +159,11 @@ def render_digit(concept, rng, train=True):
     a[oy:oy + sz, ox:ox + sz] = gi
     if col is None:
         col = np.array(jitter_colour(COLOURS[c], rng), np.float32)
+    elif rng.random() < 0.35:
+        a = synth_v2.font_digit_mask(d, rng)
     out = bg * (1 - a[..., None]) + col[None, None, :] * a[..., None]
-    return np.clip(np.round(out), 0, 255).astype(np.uint8)
+    out = np.clip(np.round(out), 0, 255).astype(np.uint8)
+    return synth_v2.degrade(out, rng) if V2 else out
 
 
 def render_image(concept, rng, train=True):
@@ -191,6 +178,13 @@ def render_motion(concept, rng, T=8):
     other = rng.uniform(16, 48)
     col = jitter_colour(COLOURS[c], rng)
     bg = background(rng, col)
+    outline, angle = 0.0, 0.0
+    if V2:
+        r = rng.uniform(5, 12)
+        travel = rng.uniform(20, 40)
+        start = rng.uniform(32 - travel / 2 - 3, 32 - travel / 2 + 3)
+        outline = rng.uniform(1.5, 3.0) if rng.random() < 0.2 else 0.0
+        angle = rng.uniform(-0.35, 0.35)
     frames = []
     for t in range(T):
         u = start + travel * t / (T - 1)
@@ -202,14 +196,18 @@ def render_motion(concept, rng, T=8):
             cx, cy = other, u
         else:
             cx, cy = other, 64 - u
-        frames.append(draw_shape(bg, s, cx, cy, r, col))
+        frames.append(draw_shape(bg, s, cx, cy, r, col, outline, angle))
     return np.stack(frames)
 
 
 # ---------------------------------------------------------------- speech
 def speak(job):
-    """job: (text, voice, speed, pitch, wav_out or None[, snr_db, noise_seed]). Returns (log-mel float16,
-    n samples). With snr_db, white noise at that SNR over the voiced samples is added (v2 training only)."""
+    """job: (text, voice, speed, pitch, wav_out or None[, snr_db, noise_seed]), or a synth_v2.voice_v2 dict
+    with its text. Returns (log-mel float16, n samples). With snr_db, white noise at that SNR over the voiced
+    samples is added."""
+    if isinstance(job, dict):
+        pcm = synth_v2.synthesise(job["text"], job)
+        return log_mel(pcm.astype(np.float64) / 32768.0).astype(np.float16), len(pcm)
     text, voice, speed, pitch, out = job[:5]
     e = subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "--stdout", text],
                        check=True, capture_output=True).stdout
@@ -286,9 +284,9 @@ def main():
     imgs, img_c = [], []
     for c in train_c:
         if c[0] == "shape":
-            n = 8
+            n = 20 if V2 else 8
         elif c[0] == "digit":
-            n = 12
+            n = 30 if V2 else 12
         else:
             continue
         for _ in range(n):
@@ -299,7 +297,7 @@ def main():
     for c in train_c:
         if c[0] != "motion":
             continue
-        for _ in range(8):
+        for _ in range(16 if V2 else 8):
             vids.append(render_motion(c, rng))
             vid_c.append(cidx[concept_key(c)])
     print("train videos", len(vids), flush=True)
@@ -307,13 +305,12 @@ def main():
     # ---- training speech
     jobs, aud_c, aud_t = [], [], []
     for c in train_c:
-        for _ in range(3):
+        for _ in range(5 if V2 else 3):
             t = spoken_caption(c, rng)
-            v, sp, pi = voice_params(rng)
-            if V2 and rng.random() < 0.5:
-                jobs.append((t, v, sp, pi, None, float(rng.uniform(10, 40)), int(rng.integers(2 ** 31))))
+            if V2:
+                jobs.append(dict(synth_v2.voice_v2(rng, VOICES + VOICES_V2), text=t))
             else:
-                jobs.append((t, v, sp, pi, None))
+                jobs.append((t, *voice_params(rng), None))
             aud_c.append(cidx[concept_key(c)])
             aud_t.append(t)
 

@@ -13,6 +13,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import *  # noqa
 from model import OmniTiny, D, N_IMG_TOK
+import attributes_aux as aux
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CACHE = os.path.join(HERE, ".cache")
@@ -29,16 +30,19 @@ def img_tensor(u8):
 
 
 def info_nce(a, b, same, scale):
-    """Symmetric InfoNCE on every Matryoshka prefix. same: [B,B] bool, True where concepts are equal."""
+    """Symmetric InfoNCE on every Matryoshka prefix. same: [B,B] bool, True where concepts are equal.
+    b may have extra rows after the first len(a) (hard negatives): they are columns for a's side only."""
     loss = 0.0
-    off = same & ~torch.eye(len(a), dtype=torch.bool)
+    n = len(a)
+    off = same.clone()
+    off[torch.arange(n), torch.arange(n)] = False
     for d in MATRYOSHKA:
         x = F.normalize(a[:, :d], dim=-1)
         y = F.normalize(b[:, :d], dim=-1)
         lg = (x @ y.t()) * scale
         lg = lg.masked_fill(off, -1e4)
-        tgt = torch.arange(len(a))
-        loss = loss + 0.5 * (F.cross_entropy(lg, tgt) + F.cross_entropy(lg.t(), tgt))
+        tgt = torch.arange(n)
+        loss = loss + 0.5 * (F.cross_entropy(lg, tgt) + F.cross_entropy(lg[:, :n].t(), tgt))
     return loss / len(MATRYOSHKA)
 
 
@@ -100,9 +104,10 @@ def distill(student, teacher):
     return loss / len(MATRYOSHKA)
 
 
-def same_matrix(cs):
+def same_matrix(cs, cols=None):
     c = torch.tensor(cs)
-    return c[:, None] == c[None, :]
+    k = torch.tensor(cs if cols is None else cols)
+    return c[:, None] == k[None, :]
 
 
 def fusion_embed(model, parts, masks):
@@ -111,22 +116,33 @@ def fusion_embed(model, parts, masks):
     return model.fusion(x, m)
 
 
-def step_loss(model, data, task, B, direction_head):
+def step_loss(model, data, task, B, direction_head, heads=None):
+    """heads: v2's shared attribute classifiers (attributes_aux.AttributeHeads), or None for the v1 recipe."""
     r = data.rng
     scale = model.logit_scale.clamp(max=math.log(100.0)).exp()
     if task == "t2i":
         idx = r.choice(len(data.images), B, replace=False)
         cs = [int(data.image_c[i]) for i in idx]
-        te, _ = model.text(*data.text([data.cap(c) for c in cs]))
+        if heads is None:
+            te, _ = model.text(*data.text([data.cap(c) for c in cs]))
+            ie, _ = model.vision(img_tensor(data.images[idx]))
+            return info_nce(te, ie, same_matrix(cs), scale)
+        # v2: half the images also meet a caption that differs in one attribute (shape most often), so that
+        # colour and position alone no longer separate the batch
+        negs = [aux.one_attribute_off(data.concepts, data.concept_index, c, r) for c in cs[: B // 2]]
+        te, _ = model.text(*data.text([data.cap(c) for c in cs + negs]))
         ie, _ = model.vision(img_tensor(data.images[idx]))
-        return info_nce(te, ie, same_matrix(cs), scale)
+        labels = aux.labels(data.concepts, cs)
+        return (info_nce(ie, te, same_matrix(cs, cs + negs), scale)
+                + 0.5 * (heads(ie, labels) + heads(te[:B], labels)))
     if task == "i2i":
         cs = [data.img_concepts[i] for i in r.choice(len(data.img_concepts), B, replace=False)]
         a = [data.pick(data.by_c_img, c) for c in cs]
         b = [data.pick(data.by_c_img, c) for c in cs]
         ea, _ = model.vision(img_tensor(data.images[a]))
         eb, _ = model.vision(img_tensor(data.images[b]))
-        return info_nce(ea, eb, same_matrix(cs), scale)
+        loss = info_nce(ea, eb, same_matrix(cs), scale)
+        return loss if heads is None else loss + 0.5 * heads(ea, aux.labels(data.concepts, cs))
     if task == "t2a":
         idx = r.choice(len(data.mels), B, replace=False)
         cs = [int(data.audio_c[i]) for i in idx]
@@ -149,8 +165,12 @@ def step_loss(model, data, task, B, direction_head):
         # embeddings is a dense, supervised signal that puts direction on the same axes in both towers.
         # Training only: the head is not part of the exported graphs.
         labels = torch.tensor([DIRECTIONS.index(data.concepts[c][3]) for c in cs])
-        aux = 0.5 * (F.cross_entropy(direction_head(ve), labels) + F.cross_entropy(direction_head(te), labels))
-        return info_nce(te, ve, same_matrix(cs), scale) + aux
+        dir_loss = 0.5 * (F.cross_entropy(direction_head(ve), labels) + F.cross_entropy(direction_head(te), labels))
+        loss = info_nce(te, ve, same_matrix(cs), scale) + dir_loss
+        if heads is not None:
+            attr = aux.labels(data.concepts, cs)
+            loss = loss + 0.5 * (heads(ve, attr) + heads(te, attr))
+        return loss
     # t2o: omni items (visual + narration + title, fields dropped at random)
     use_video = r.random() < 0.4
     Bo = B // 2 if use_video else B
@@ -202,6 +222,8 @@ def main():
     ap.add_argument("--log", type=int, default=50)
     ap.add_argument("--out", default=os.path.join(CACHE, "model.pt"))
     ap.add_argument("--cache", default=CACHE, help="folder with synth.py's train.npz (e.g. a --v2 trial's)")
+    ap.add_argument("--arch", default="v1", choices=["v1", "v2"],
+                    help="v2: model.FrameEncoderV2 + MotionStemV2, attribute heads and one-attribute-off captions")
     args = ap.parse_args()
     CACHE = args.cache
     torch.set_num_threads(2)
@@ -211,10 +233,13 @@ def main():
     torch.backends.mkldnn.enabled = False
     torch.manual_seed(SEED)
     data = Data(SEED)
-    model = OmniTiny(len(data.vocab))
+    model = OmniTiny(len(data.vocab), args.arch)
     direction_head = torch.nn.Linear(D, len(DIRECTIONS))
+    heads = aux.AttributeHeads(D) if args.arch == "v2" else None
     print("params", sum(p.numel() for p in model.parameters()))
     named = list(model.named_parameters()) + [("direction_head." + n, p) for n, p in direction_head.named_parameters()]
+    if heads is not None:
+        named += [("heads." + n, p) for n, p in heads.named_parameters()]
     decay = [p for n, p in named if p.dim() >= 2 and "pos" not in n and "queries" not in n]
     nodecay = [p for n, p in named if not (p.dim() >= 2 and "pos" not in n and "queries" not in n)]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.02}, {"params": nodecay, "weight_decay": 0.0}],
@@ -226,7 +251,7 @@ def main():
         for t in TASKS:
             t0 = time.time()
             for _ in range(3):
-                loss = step_loss(model, data, t, args.batch, direction_head)
+                loss = step_loss(model, data, t, args.batch, direction_head, heads)
                 opt.zero_grad(set_to_none=True)
                 loss.backward()
             print(t, "%.2fs/step" % ((time.time() - t0) / 3), float(loss), flush=True)
@@ -238,7 +263,7 @@ def main():
         if task not in args.tasks.split(","):
             continue
         model.train()
-        loss = step_loss(model, data, task, args.batch, direction_head)
+        loss = step_loss(model, data, task, args.batch, direction_head, heads)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -246,11 +271,12 @@ def main():
         sched.step()
         hist[task].append(float(loss))
         if (s + 1) % 100 == 0 and s + 1 < args.steps:
-            torch.save({"model": model.state_dict(), "vocab": data.vocab, "steps": s + 1}, args.out + ".partial")
+            torch.save({"model": model.state_dict(), "vocab": data.vocab, "steps": s + 1, "arch": args.arch},
+                       args.out + ".partial")
         if (s + 1) % args.log == 0:
             msg = " ".join(f"{t}={np.mean(v[-10:]):.3f}" for t, v in hist.items() if v)
             print(f"step {s + 1} {time.time() - t0:.0f}s scale={model.logit_scale.exp().item():.1f} {msg}", flush=True)
-    torch.save({"model": model.state_dict(), "vocab": data.vocab, "steps": args.steps}, args.out)
+    torch.save({"model": model.state_dict(), "vocab": data.vocab, "steps": args.steps, "arch": args.arch}, args.out)
     print("saved", args.out, "train time %.0fs" % (time.time() - t0))
 
 

@@ -1,0 +1,86 @@
+"""Side by side: a baseline's metrics against a candidate's, with issue #14's targets marked.
+
+Usage: python3 compare_trial.py BASE_DIR CAND_DIR
+Each DIR holds metrics.json (eval.mjs --json) and families.json (eval_families.mjs --json); the shipped
+model's are tools/omni-tiny/metrics.json and families_metrics.json, so BASE_DIR may be tools/omni-tiny.
+Prints markdown for the model card; exit status 0 whatever the outcome (it reports, it does not gate).
+"""
+import json
+import os
+import sys
+
+# families renamed since the v1 baseline was measured
+RENAMED = {"audio: flite (second TTS engine)": "audio: flite (TTS engine not in training)"}
+BACKGROUND = ("background", "control: training renderer (dark)")
+HELD_OUT_VOICES = ("flite", "not in training", "15 dB")
+
+
+def load(d, names):
+    for n in names:
+        p = os.path.join(d, n)
+        if os.path.exists(p):
+            return json.load(open(p))
+    raise SystemExit(f"none of {names} in {d}")
+
+
+def target(family, task_or_probe):
+    """Issue #14's bar for this row, or None where the issue sets none."""
+    kind, name = family.split(": ", 1)
+    if kind == "image" and task_or_probe == "text→image" and any(b in name for b in BACKGROUND):
+        return 0.85
+    if kind == "image" and task_or_probe in ("colour", "shape", "size", "position", "digit"):
+        return 0.9
+    if kind == "video" and task_or_probe == "direction":
+        return 0.95
+    if kind == "audio" and any(v in name for v in HELD_OUT_VOICES):
+        return 0.8
+    return None
+
+
+def cell(v):
+    return "–" if v is None else f"{v:.3f}"
+
+
+def mark(base, cand, bar):
+    notes = []
+    if bar is not None:
+        notes.append(f"≥ {bar} " + ("✅" if cand >= bar else "❌"))
+    if base is not None and cand < base - 1e-9:
+        notes.append("below v1")
+    return ", ".join(notes)
+
+
+def main():
+    base_dir, cand_dir = sys.argv[1:3]
+    bf = load(base_dir, ["families.json", "families_metrics.json"])["families"]
+    cf = load(cand_dir, ["families.json", "families_metrics.json"])["families"]
+    print("| family | row | v1 | candidate | target / note |\n|---|---|---|---|---|")
+    for fam, c in cf.items():
+        b = bf.get(fam) or bf.get(next((o for o, n in RENAMED.items() if n == fam), ""), {})
+        task = next(k for k in c if "→" in k)
+        bv = b.get(task, {}).get("r1")
+        print(f"| {fam} | {task} R@1 | {cell(bv)} | {cell(c[task]['r1'])} | {mark(bv, c[task]['r1'], target(fam, task))} |")
+        for p, pv in c.get("probes", {}).items():
+            if p == "reversed":
+                continue
+            bp = b.get("probes", {}).get(p, {}).get("acc")
+            print(f"| {fam} | {p} probe | {cell(bp)} | {cell(pv['acc'])} | {mark(bp, pv['acc'], target(fam, p))} |")
+    bm = load(base_dir, ["metrics.json"])
+    cm = load(cand_dir, ["metrics.json"])
+    print("\n| committed held-out set (`data/heldout/`, fp32) | v1 | candidate | note |\n|---|---|---|---|")
+    for task, v in cm["retrieval"]["fp32"].items():
+        if task == "probes":
+            continue
+        bv = bm["retrieval"]["fp32"].get(task, {}).get("r1")
+        print(f"| {task} R@1 | {cell(bv)} | {cell(v['r1'])} | {mark(bv, v['r1'], None)} |")
+    for p, v in cm["retrieval"]["fp32"]["probes"].items():
+        bv = bm["retrieval"]["fp32"]["probes"].get(p, {}).get("acc")
+        print(f"| probe: {p} | {cell(bv)} | {cell(v['acc'])} | {mark(bv, v['acc'], None)} |")
+    q8 = cm["fidelity"]["q8"]
+    mean = sum(g["mean"] for g in q8.values()) / len(q8)
+    print(f"\nq8 (`_quantized`) mean cosine to fp32 over {len(q8)} graphs: {mean:.5f} "
+          + ("✅" if mean >= 0.995 else "❌") + " (target ≥ 0.995)")
+
+
+if __name__ == "__main__":
+    main()

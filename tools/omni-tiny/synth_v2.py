@@ -1,0 +1,141 @@
+"""The variation real input has, for omni-tiny v2's training data (issue #14); used by synth.py --v2.
+
+Trained axes: backgrounds from black to white (flat, gradients, procedural value-noise textures), objects
+lighter or darker than their background, filled and outlined shapes, rotation, size, blur and JPEG, digits
+handwritten and typeset in Lato, speech from two engines (espeak-ng and festival's ked voice) with many
+voices, speeds and pitches, white noise down to 10 dB SNR and reverberation.
+Kept out on purpose, so that heldout_families.py's families stay held out: skimage's textures and photos,
+PIL's aliased rasteriser and other canvas sizes, DejaVu fonts, flite (a third engine; its kal voices share a
+speaker database with festival's kal, which is why training uses ked), and the espeak-ng voices in
+heldout_families.NEW_ESPEAK.
+"""
+import io
+import math
+import os
+import subprocess
+import tempfile
+import wave
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from common import SR
+
+S = 64
+SS = 4
+LATO = "/usr/share/fonts/truetype/lato"
+TRAIN_FONTS = ["Lato-Regular.ttf", "Lato-Bold.ttf", "Lato-Black.ttf", "Lato-Italic.ttf", "Lato-Light.ttf",
+               "Lato-HeavyItalic.ttf"]
+
+
+def value_noise(rng, w=S, h=S):
+    """Procedural texture: a coarse random grid upsampled (bicubic) plus fine grain, in [0,1]."""
+    g = int(rng.integers(3, 12))
+    coarse = Image.fromarray((rng.random((g, g)) * 255).astype(np.uint8))
+    t = np.asarray(coarse.resize((w, h), Image.BICUBIC), np.float32) / 255.0
+    return np.clip(t + rng.normal(0, rng.uniform(0.02, 0.15), size=(h, w)), 0, 1)
+
+
+def background_v2(rng, w=S, h=S):
+    """Backgrounds from black to white: the training renderer's dark one, flat, gradient or value noise."""
+    kind = rng.choice(4, p=[0.3, 0.3, 0.2, 0.2])
+    if kind == 0:
+        base = rng.integers(0, 50, size=3).astype(np.float32)
+        return np.ones((h, w, 3), np.float32) * base + rng.normal(0, 3, size=(h, w, 3))
+    a = rng.integers(0, 256, size=3).astype(np.float32)
+    if kind == 1:
+        return np.ones((h, w, 3), np.float32) * a + rng.normal(0, rng.uniform(0, 6), size=(h, w, 3))
+    b = rng.integers(0, 256, size=3).astype(np.float32)
+    if kind == 2:
+        t = rng.uniform(0, 2 * math.pi)
+        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+        u = (xx - w / 2) * math.cos(t) + (yy - h / 2) * math.sin(t)
+        u = ((u - u.min()) / max(1e-6, u.max() - u.min()))[..., None]
+    else:
+        u = value_noise(rng, w, h)[..., None]
+    return a * (1 - u) + b * u
+
+
+def visible_background(rng, colour):
+    """A v2 background the object stands out from (mean colour distance >= 80): a shape the same colour as
+    its background is invisible, and training on it would teach the model nothing but noise."""
+    for _ in range(8):
+        bg = background_v2(rng)
+        if np.linalg.norm(bg.reshape(-1, 3).mean(0) - np.array(colour, np.float32)) >= 80:
+            return bg
+    return bg
+
+
+def rotate_points(pts, cx, cy, angle):
+    c, s = math.cos(angle), math.sin(angle)
+    return [(cx + (x - cx) * c - (y - cy) * s, cy + (x - cx) * s + (y - cy) * c) for x, y in pts]
+
+
+def font_digit_mask(d, rng):
+    """A digit typeset in one of the training fonts, as a [S,S] coverage mask in [0,1]."""
+    font = ImageFont.truetype(os.path.join(LATO, TRAIN_FONTS[rng.integers(len(TRAIN_FONTS))]),
+                              int(rng.integers(32, 48)) * SS)
+    m = Image.new("L", (S * SS, S * SS), 0)
+    dr = ImageDraw.Draw(m)
+    x0, y0, x1, y1 = dr.textbbox((0, 0), str(d), font=font)
+    ox = (S * SS - (x1 - x0)) / 2 - x0 + rng.uniform(-4, 4) * SS
+    oy = (S * SS - (y1 - y0)) / 2 - y0 + rng.uniform(-4, 4) * SS
+    dr.text((ox, oy), str(d), fill=255, font=font)
+    return np.asarray(m.resize((S, S), Image.LANCZOS), np.float32) / 255.0
+
+
+def degrade(img, rng):
+    """Blur and/or JPEG on a quarter of the images: what a phone photo or a re-encoded upload does."""
+    if rng.random() >= 0.25:
+        return img
+    im = Image.fromarray(img)
+    if rng.random() < 0.6:
+        im = im.filter(ImageFilter.GaussianBlur(float(rng.uniform(0.3, 1.2))))
+    if rng.random() < 0.6:
+        buf = io.BytesIO()
+        im.save(buf, format="JPEG", quality=int(rng.integers(30, 90)))
+        im = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    return np.asarray(im, np.uint8)
+
+
+def voice_v2(rng, espeak_voices):
+    """One speech job's engine, voice, speed, pitch, noise and reverb (everything picked from rng)."""
+    engine = "festival" if rng.random() < 0.3 else "espeak-ng"
+    voice = espeak_voices[int(rng.integers(len(espeak_voices)))] if engine == "espeak-ng" else "ked_diphone"
+    job = {"engine": engine, "voice": voice, "speed": int(rng.integers(115, 206)), "pitch": int(rng.integers(15, 86)),
+           "stretch": float(rng.uniform(0.8, 1.3)), "semitones": float(rng.uniform(-3, 3)),
+           "snr": float(rng.uniform(10, 40)) if rng.random() < 0.5 else None,
+           "reverb": int(rng.integers(20, 80)) if rng.random() < 0.3 else None,
+           "noise_seed": int(rng.integers(2 ** 31))}
+    return job
+
+
+def synthesise(text, job):
+    """16 kHz mono int16 PCM of text, spoken and post-processed as the job says."""
+    if job["engine"] == "espeak-ng":
+        raw = subprocess.run(["espeak-ng", "-v", job["voice"], "-s", str(job["speed"]), "-p", str(job["pitch"]),
+                              "--stdout", text], check=True, capture_output=True).stdout
+        effects = []
+    else:
+        # text2wave seeks in its output to write the header, so it gets a file, not a pipe
+        with tempfile.TemporaryDirectory() as td:
+            out = os.path.join(td, "s.wav")
+            subprocess.run(["text2wave", "-o", out, "-eval", f"(voice_{job['voice']})", "-eval",
+                            f"(Parameter.set 'Duration_Stretch {job['stretch']:.3f})"],
+                           input=text.encode(), check=True, capture_output=True, timeout=60)
+            raw = open(out, "rb").read()
+        effects = ["pitch", f"{job['semitones'] * 100:.0f}"]
+    if job["reverb"] is not None:
+        effects += ["reverb", str(job["reverb"])]
+    # -D: no dither, which is random and would make every rebuild differ; reverb adds a stereo tail: remix 1
+    s = subprocess.run(["sox", "-D", "-t", "wav", "-", "-t", "wav", "-r", str(SR), "-c", "1", "-b", "16", "-",
+                        *effects], input=raw, check=True, capture_output=True).stdout
+    with wave.open(io.BytesIO(s)) as w:
+        pcm = np.frombuffer(w.readframes(w.getnframes()), np.int16)
+    if job["snr"] is not None:
+        x = pcm.astype(np.float64)
+        p = np.mean(x[np.abs(x) > 0.01 * np.abs(x).max()] ** 2)
+        nr = np.random.default_rng(job["noise_seed"])
+        pcm = np.clip(np.round(x + nr.normal(0, math.sqrt(p / 10 ** (job["snr"] / 10)), size=x.shape)),
+                      -32768, 32767).astype(np.int16)
+    return pcm
