@@ -1,5 +1,6 @@
 import { IndexError } from './errors';
-import { planesOf, type Rows, type VectorStore } from './store';
+import { planesOf, type Rows } from './rows';
+import type { VectorStore } from './store';
 import type { Json, Metric, StorageFormat } from './types';
 
 /**

@@ -3,7 +3,8 @@ import f32Wgsl from './kernels/score-f32.wgsl?raw';
 import int8Wgsl from './kernels/score-int8.wgsl?raw';
 import { IndexError } from './errors';
 import { isFallbackAdapter, requestAdapter } from '../platform/webgpu';
-import { CHUNK_SLOTS, type DirtyTracker, type VectorStore } from './store';
+import { CHUNK_SLOTS, type DirtyTracker } from './dirty';
+import type { VectorStore } from './store';
 
 /** Vectors per workgroup (WG 256 × PER 8 in topk-common.wgsl). */
 export const SEGMENT = 2048;

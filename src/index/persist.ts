@@ -1,5 +1,7 @@
 import { IndexError } from './errors';
-import { CHUNK_SLOTS, type DirtyTracker, type Rows, type VectorStore } from './store';
+import { CHUNK_SLOTS, type DirtyTracker } from './dirty';
+import type { Rows } from './rows';
+import type { VectorStore } from './store';
 import { planesToRows } from './file';
 import type { Json, Metric, StorageFormat } from './types';
 
