@@ -12,8 +12,9 @@ export interface ScanRequest {
 
 /**
  * A way to scan a store, the way onnxruntime-web puts its backends behind one interface: the
- * coordinator (vector-index.ts) picks one per search and never looks inside. Every scanner returns
- * the numbers of the JS reference (simd.ts), so the choice changes speed, never results.
+ * coordinator (vector-index.ts, through search.ts) picks one per search and never looks inside.
+ * Every scanner returns the numbers of the JS reference (simd.ts), so the choice changes speed,
+ * never results.
  */
 export interface Scanner {
   readonly kind: 'js' | 'wasm' | 'gpu' | 'binary' | 'ivf';
