@@ -51,10 +51,23 @@ async function defaultCache(): Promise<RuntimeCacheLike | null> {
   }
 }
 
-async function load(url: string, o: RuntimeBinaryOptions): Promise<ArrayBuffer> {
+/** The runtime's cache entry, looked up once: its key, the cache (null: none here) and what it holds. */
+interface Lookup {
+  key: string;
+  cache: RuntimeCacheLike | null;
+  hit: Response | undefined;
+}
+
+async function lookup(url: string, o: RuntimeBinaryOptions): Promise<Lookup> {
   const key = runtimeCacheKey(url, o.version);
   const cache = o.cache === undefined ? await defaultCache() : o.cache;
   const hit = await cache?.match(key).catch(() => undefined);
+  return { key, cache, hit };
+}
+
+/** The bytes: the cache entry (`found`, else looked up now) when it is a runtime, else fetched and stored. */
+async function load(url: string, o: RuntimeBinaryOptions, found?: Lookup): Promise<ArrayBuffer> {
+  const { key, cache, hit } = found ?? (await lookup(url, o));
   if (hit) {
     const bytes = await hit.arrayBuffer();
     if (isWasm(bytes)) return bytes;
@@ -94,25 +107,26 @@ function once<T>(memo: Map<string, Promise<T>>, key: string, make: () => Promise
   return p;
 }
 
-function shared(url: string, options: RuntimeBinaryOptions): Promise<ArrayBuffer> {
-  return once(pending, runtimeCacheKey(url, options.version), () => load(url, options));
+function shared(url: string, options: RuntimeBinaryOptions, found?: Lookup): Promise<ArrayBuffer> {
+  return once(pending, runtimeCacheKey(url, options.version), () => load(url, options, found));
 }
 
 const modules = new Map<string, Promise<WebAssembly.Module>>();
 
 async function compile(url: string, o: RuntimeBinaryOptions): Promise<WebAssembly.Module> {
-  const cache = o.cache === undefined ? await defaultCache() : o.cache;
-  const key = runtimeCacheKey(url, o.version);
-  const hit = await cache?.match(key).catch(() => undefined);
+  const { key, cache, hit } = await lookup(url, o);
+  // What the bytes path starts from: this lookup (a cold start matches the cache once), unless it failed.
+  let found: Lookup | undefined = { key, cache, hit };
   if (hit && typeof WebAssembly.compileStreaming === 'function') {
     try {
       return await WebAssembly.compileStreaming(hit);
     } catch {
-      // A damaged entry: dropped, so the bytes path below fetches the file again instead of reading it.
+      // A damaged entry: dropped, so the bytes path below looks again and fetches the file instead of reading it.
       await cache?.delete?.(key).catch(() => false);
+      found = undefined;
     }
   }
-  return WebAssembly.compile(await shared(url, { ...o, cache }));
+  return WebAssembly.compile(await shared(url, { ...o, cache }, found));
 }
 
 /** The runtime compiled once per page and version. */
