@@ -69,7 +69,7 @@ for (const f of index.families) {
   const its = index.items.filter((i) => i.family === f.name && i.kind === f.kind);
   console.error(`${f.kind}: ${f.name} (${its.length})`);
   const fn = { image: imageFamily, video: videoFamily, audio: audioFamily }[f.kind];
-  out.families[`${f.kind}: ${f.name}`] = { kind: f.kind, name: f.name, ...(await fn(its)) };
+  out.families[`${f.kind}: ${f.name}`] = { kind: f.kind, name: f.name, v2TrainsAxis: f.v2_trains_axis, ...(await fn(its)) };
 }
 const suffix = variant === 'fp32' ? '' : `_${variant}`;
 out.model = path.relative(ROOT, MODEL_DIR);
@@ -77,17 +77,19 @@ fs.writeFileSync(arg('--json', path.join(HERE, `families_metrics${suffix}.json`)
 
 // ---------------------------------------------------------------- model card tables
 const x = (v) => (v === undefined ? '–' : v.toFixed(3));
+// whether synth.py --v2 trains on renderings of this kind (heldout_families.trains_axis); controls are v1's renderer
+const seen = (r) => (r.name.startsWith('control') ? 'control' : r.v2TrainsAxis ? 'trained axis' : '**held out**');
 let md = `Variant ${variant}. Command: \`node tools/omni-tiny/eval_families.mjs${variant === 'fp32' ? '' : ` --variant ${variant}`}\` (media from \`heldout_families.py\`, seed ${index.seed}).\n\n`;
-md += '| image family | n | text→image R@1 | R@5 | colour (8) | shape (6) | size (2) | position (5) | digit (10) |\n|---|---|---|---|---|---|---|---|---|\n';
+md += '| image family | v2 training | n | text→image R@1 | R@5 | colour (8) | shape (6) | size (2) | position (5) | digit (10) |\n|---|---|---|---|---|---|---|---|---|---|\n';
 const fams = Object.values(out.families);
 for (const r of fams.filter((r) => r.kind === 'image')) {
   const p = r.probes, s = r['text→image'];
-  md += `| ${r.name} | ${s.n} | ${x(s.r1)} | ${x(s.r5)} | ${x(p.colour?.acc)} | ${x(p.shape?.acc)} | ${x(p.size?.acc)} | ${x(p.position?.acc)} | ${x(p.digit?.acc)} |\n`;
+  md += `| ${r.name} | ${seen(r)} | ${s.n} | ${x(s.r1)} | ${x(s.r5)} | ${x(p.colour?.acc)} | ${x(p.shape?.acc)} | ${x(p.size?.acc)} | ${x(p.position?.acc)} | ${x(p.digit?.acc)} |\n`;
 }
-md += '\n| video family | n | text→video R@1 | R@5 | direction (4) | read as the opposite direction |\n|---|---|---|---|---|---|\n';
-for (const r of fams.filter((r) => r.kind === 'video')) md += `| ${r.name} | ${r['text→video'].n} | ${x(r['text→video'].r1)} | ${x(r['text→video'].r5)} | ${x(r.probes.direction.acc)} | ${x(r.probes.reversed.acc)} |\n`;
-md += '\n| speech family | n | text→audio R@1 | R@5 |\n|---|---|---|---|\n';
-for (const r of fams.filter((r) => r.kind === 'audio')) md += `| ${r.name} | ${r['text→audio'].n} | ${x(r['text→audio'].r1)} | ${x(r['text→audio'].r5)} |\n`;
+md += '\n| video family | v2 training | n | text→video R@1 | R@5 | direction (4) | read as the opposite direction |\n|---|---|---|---|---|---|---|\n';
+for (const r of fams.filter((r) => r.kind === 'video')) md += `| ${r.name} | ${seen(r)} | ${r['text→video'].n} | ${x(r['text→video'].r1)} | ${x(r['text→video'].r5)} | ${x(r.probes.direction.acc)} | ${x(r.probes.reversed.acc)} |\n`;
+md += '\n| speech family | v2 training | n | text→audio R@1 | R@5 |\n|---|---|---|---|---|\n';
+for (const r of fams.filter((r) => r.kind === 'audio')) md += `| ${r.name} | ${seen(r)} | ${r['text→audio'].n} | ${x(r['text→audio'].r1)} | ${x(r['text→audio'].r5)} |\n`;
 console.log(md);
 const card = path.join(ROOT, 'docs', 'model-card.md');
 const a = '<!-- families:start -->', b = '<!-- families:end -->';

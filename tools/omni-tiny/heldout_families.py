@@ -287,6 +287,21 @@ def write_wav(pcm, path):
         w.writeframes(pcm.tobytes())
 
 
+# Axes that synth.py --v2 trains on (flat backgrounds of any brightness, gradients, outlines, blur/JPEG,
+# 10-40 dB noise): for a v2 model these families are new renderings of trained axes, not held out. The rest
+# (skimage textures and photos, the aliased 128x128 rasteriser, the 3:2 canvas, DejaVu fonts, flite, the
+# NEW_ESPEAK voices) are in no training set; the controls are the v1 renderer itself.
+V2_TRAINS_AXIS = {"white background", "light-grey background", "gradient background", "outlined shapes (dark)",
+                  "blur + JPEG q35–60 (dark)", "espeak-ng + white noise 25 dB SNR", "espeak-ng + white noise 15 dB SNR"}
+
+
+def trains_axis(kind, fam):
+    """Whether synth.py --v2 trains the axis this family varies (videos: any flat background does)."""
+    if fam.startswith("control"):
+        return True
+    return fam in V2_TRAINS_AXIS or (kind == "video" and "background" in fam)
+
+
 # ---------------------------------------------------------------- main
 def main():
     ap = argparse.ArgumentParser()
@@ -309,19 +324,19 @@ def main():
                       "caption": caption(c), "attributes": attributes(c), "files": files, **extra})
 
     for fi, (fam, (with_digits, render)) in enumerate(IMAGE_FAMILIES.items()):
-        families.append({"kind": "image", "name": fam})
+        families.append({"kind": "image", "name": fam, "v2_trains_axis": trains_axis("image", fam)})
         for c in shapes + (digits if with_digits else []):
             f = f"images/f{fi}_{len(items):04d}.png"
             Image.fromarray(render(c, rng)).save(os.path.join(out, f), optimize=True)
             item("image", fam, c, {"image": f})
     for fi, (fam, render) in enumerate(VIDEO_FAMILIES.items()):
-        families.append({"kind": "video", "name": fam})
+        families.append({"kind": "video", "name": fam, "v2_trains_axis": trains_axis("video", fam)})
         for c in motions:
             f = f"video/f{fi}_{len(items):04d}_frames.png"
             Image.fromarray(np.concatenate(list(render(c, rng)), axis=1)).save(os.path.join(out, f), optimize=True)
             item("video", fam, c, {"frames_strip": f})
     for fi, (fam, voice) in enumerate(AUDIO_FAMILIES.items()):
-        families.append({"kind": "audio", "name": fam})
+        families.append({"kind": "audio", "name": fam, "v2_trains_axis": trains_axis("audio", fam)})
         for c in spoken:
             text = spoken_caption(c, rng)
             spec = voice(text, rng)
@@ -338,7 +353,7 @@ def main():
         "control: training renderer, digits only": lambda c, r: synth.render_image(c, r, train=False),
         "digits typeset in DejaVu fonts (dark)": font_digit,
     }.items()):
-        families.append({"kind": "image", "name": fam})
+        families.append({"kind": "image", "name": fam, "v2_trains_axis": trains_axis("image", fam)})
         for c in many_digits:
             f = f"images/d{fi}_{len(items):04d}.png"
             Image.fromarray(render(c, drng)).save(os.path.join(out, f), optimize=True)
