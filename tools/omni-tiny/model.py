@@ -136,43 +136,6 @@ class FrameEncoder(nn.Module):
         return self.perc(x)  # [B,4,H]
 
 
-class FrameEncoderV2(nn.Module):
-    """v2 stem: coordinate channels, GroupNorm and one more conv at 16x16, then two blocks.
-
-    v1's plain stem learned shape slowly or not at all (a shape classifier on it sat at chance for 400 steps);
-    BatchNorm fixed that but lost position (probe 1.00 -> 0.47), since it normalises away where in the batch
-    the activations are. GroupNorm normalises each image on its own, which also takes out much of the
-    background's brightness, and the two coordinate channels keep absolute position in the features.
-    """
-
-    def __init__(self):
-        super().__init__()
-        ramp = torch.linspace(-1.0, 1.0, 64)
-        self.register_buffer("coords", torch.stack([ramp.view(1, 64).expand(64, 64),
-                                                    ramp.view(64, 1).expand(64, 64)]).unsqueeze(0).clone())
-        self.c1 = nn.Conv2d(5, 32, 3, 2, 1)
-        self.n1 = nn.GroupNorm(8, 32)
-        self.c2 = nn.Conv2d(32, 64, 3, 2, 1)
-        self.n2 = nn.GroupNorm(8, 64)
-        self.c2b = nn.Conv2d(64, 64, 3, 1, 1)
-        self.n2b = nn.GroupNorm(8, 64)
-        self.c3 = nn.Conv2d(64, H, 3, 2, 1)
-        self.pos = nn.Parameter(torch.randn(1, 64, H) * 0.02)
-        self.blocks = nn.ModuleList([Block() for _ in range(2)])
-        self.perc = Perceiver(N_IMG_TOK)
-
-    def forward(self, x):
-        x = torch.cat([x, self.coords.expand(x.shape[0], -1, -1, -1)], 1)
-        x = F.gelu(self.n1(self.c1(x)))
-        x = F.gelu(self.n2(self.c2(x)))
-        x = x + F.gelu(self.n2b(self.c2b(x)))
-        x = self.c3(x)  # [B,H,8,8]
-        x = x.flatten(2).transpose(1, 2) + self.pos
-        for b in self.blocks:
-            x = b(x)
-        return self.perc(x)  # [B,4,H]
-
-
 class VisionModel(nn.Module):
     def __init__(self, frame):
         super().__init__()
@@ -319,7 +282,9 @@ class OmniTiny(nn.Module):
         super().__init__()
         v2 = arch == "v2"
         self.text = TextEncoder(vocab_size)
-        frame = FrameEncoderV2() if v2 else FrameEncoder()
+        # v2 keeps v1's frame stem: a GroupNorm + coordinate-channel stem with two blocks cost 1.4x a step and
+        # had shown no gain by step 600 (model card, trial 2, "Tried and dropped")
+        frame = FrameEncoder()
         self.vision = VisionModel(frame)
         self.video = VideoModel(frame, v2)
         self.audio = AudioModel()
