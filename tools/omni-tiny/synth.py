@@ -1,11 +1,9 @@
 """Synthesise the omni-tiny dataset (seeded): training cache + committed held-out media set.
 
 Usage: python3 synth.py  (writes tools/omni-tiny/.cache/train.npz and data/heldout/)
-       python3 synth.py --v2 --cache DIR  (issue #14 trial: training cache only, into DIR; data/heldout/ is
-       left alone). --v2 adds backgrounds from black to white (flat, gradients, procedural value-noise
-       textures), outlined shapes, objects darker than their background, and white noise at 10-40 dB SNR on
-       half the speech. Kept out of it on purpose, so that the held-out families stay held out: skimage's
-       textures and photos, other rasterisers and canvas sizes, blur/JPEG, flite, new espeak-ng voices.
+       python3 synth.py --v2 --cache DIR  (issue #14: omni-tiny v2's training cache, into DIR; data/heldout/
+       is left alone, and a v2-renderer held-out set goes to DIR/heldout). What --v2 adds, and what it keeps
+       out so that the held-out families stay held out, is listed in synth_v2.py.
        Without --v2 every random draw is as before, so the v1 build stays byte-identical.
 """
 import argparse
