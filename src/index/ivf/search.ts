@@ -63,6 +63,8 @@ export function ivfScanner(lists: IvfLists, nprobe: number, prefilter: 'asymmetr
         const to = from + lists.len[l]!;
         if (a) {
           for (let b = from; b < to; b += KERNEL_BLOCK) {
+            // inside a list too: clustered data can put tens of thousands of rows in one list
+            if (b > from) await slicer.maybeYield();
             const cnt = Math.min(KERNEL_BLOCK, to - b);
             const rows = a.rows + b * a.rowBytes;
             if (!binary) {
@@ -81,6 +83,7 @@ export function ivfScanner(lists: IvfLists, nprobe: number, prefilter: 'asymmetr
         }
         // No WebAssembly SIMD: the JS reference arithmetic over the store's own rows.
         for (let row = from; row < to; row++) {
+          if ((row - from) % KERNEL_BLOCK === KERNEL_BLOCK - 1) await slicer.maybeYield();
           const slot = slots[row]!;
           if (!binary) offer(int8Score(scoreRowI8(s.i8, slot * s.stride, req.q.q16, s.stride), qscale, s.scales[slot]!), row);
           else {
