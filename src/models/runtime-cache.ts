@@ -114,9 +114,9 @@ function shared(url: string, options: RuntimeBinaryOptions, found?: Lookup): Pro
 const modules = new Map<string, Promise<WebAssembly.Module>>();
 
 async function compile(url: string, o: RuntimeBinaryOptions): Promise<WebAssembly.Module> {
-  const { key, cache, hit } = await lookup(url, o);
   // What the bytes path starts from: this lookup (a cold start matches the cache once), unless it failed.
-  let found: Lookup | undefined = { key, cache, hit };
+  let found: Lookup | undefined = await lookup(url, o);
+  const { key, cache, hit } = found;
   if (hit && typeof WebAssembly.compileStreaming === 'function') {
     try {
       return await WebAssembly.compileStreaming(hit);

@@ -26,6 +26,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import COLOURS, SEED, SR, all_concepts, attributes, caption, concept_key, is_unseen, spoken_caption  # noqa
 import synth  # the training renderer (control rows) and its shape geometry
+from synth_v2 import add_noise
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -242,16 +243,6 @@ def espeak(text, voice, speed, pitch):
 def flite(text, voice):
     r = subprocess.run(["flite", "-voice", voice, "-t", text, "-o", "/dev/stdout"], check=True, capture_output=True)
     return to_pcm(r.stdout)
-
-
-def add_noise(pcm, snr_db, rng):
-    """White Gaussian noise at snr_db relative to the power of the voiced samples (|x| above 1% of peak),
-    so leading/trailing silence does not make the speech look quieter than it is."""
-    x = pcm.astype(np.float64)
-    voiced = x[np.abs(x) > 0.01 * np.abs(x).max()]
-    p = np.mean(voiced ** 2)
-    y = x + rng.normal(0, math.sqrt(p / 10 ** (snr_db / 10)), size=x.shape)
-    return np.clip(np.round(y), -32768, 32767).astype(np.int16)
 
 
 def train_voice(rng):

@@ -148,6 +148,14 @@ class VisionModel(nn.Module):
         return self.head(t.mean(1)), t + self.mtype
 
 
+def register_ramps(module):
+    """x and y coordinates in [-1, 1] across the 64x64 frame, as buffers ramp_x [64] and ramp_y [64,1] (no
+    parameters, so no draw from the seeded generator)."""
+    ramp = torch.linspace(-1.0, 1.0, 64)
+    module.register_buffer("ramp_x", ramp.clone())
+    module.register_buffer("ramp_y", ramp.view(64, 1).clone())
+
+
 class MotionStem(nn.Module):
     """Differences of consecutive frames -> one motion token, from their first spatial moments.
 
@@ -160,9 +168,7 @@ class MotionStem(nn.Module):
 
     def __init__(self):
         super().__init__()
-        ramp = torch.linspace(-1.0, 1.0, 64)
-        self.register_buffer("ramp_x", ramp.clone())
-        self.register_buffer("ramp_y", ramp.view(64, 1).clone())
+        register_ramps(self)
         self.proj = nn.Linear(6, H, bias=False)
         self.ln = nn.LayerNorm(H)
 
@@ -187,9 +193,7 @@ class MotionStemV2(nn.Module):
 
     def __init__(self):
         super().__init__()
-        ramp = torch.linspace(-1.0, 1.0, 64)
-        self.register_buffer("ramp_x", ramp.clone())
-        self.register_buffer("ramp_y", ramp.view(64, 1).clone())
+        register_ramps(self)
         self.proj = nn.Linear(2, H, bias=False)
         self.ln = nn.LayerNorm(H)
 

@@ -200,9 +200,8 @@ def render_motion(concept, rng, T=8):
 
 # ---------------------------------------------------------------- speech
 def speak(job):
-    """job: (text, voice, speed, pitch, wav_out or None[, snr_db, noise_seed]), or a synth_v2.voice_v2 dict
-    with its text. Returns (log-mel float16, n samples). With snr_db, white noise at that SNR over the voiced
-    samples is added."""
+    """job: (text, voice, speed, pitch, wav_out or None), or a synth_v2.voice_v2 dict with its text (v2's
+    engines, noise and reverb). Returns (log-mel float16, n samples)."""
     if isinstance(job, dict):
         pcm = synth_v2.synthesise(job["text"], job)
         return log_mel(pcm.astype(np.float64) / 32768.0).astype(np.float16), len(pcm)
@@ -214,12 +213,6 @@ def speak(job):
                        input=e, check=True, capture_output=True).stdout
     with wave.open(io.BytesIO(s)) as w:
         pcm = np.frombuffer(w.readframes(w.getnframes()), np.int16)
-    if len(job) > 5 and job[5] is not None:
-        x = pcm.astype(np.float64)
-        p = np.mean(x[np.abs(x) > 0.01 * np.abs(x).max()] ** 2)
-        nr = np.random.default_rng(job[6])
-        pcm = np.clip(np.round(x + nr.normal(0, math.sqrt(p / 10 ** (job[5] / 10)), size=x.shape)),
-                      -32768, 32767).astype(np.int16)
     if out:
         with wave.open(out, "wb") as w:
             w.setnchannels(1)

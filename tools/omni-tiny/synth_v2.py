@@ -133,9 +133,15 @@ def synthesise(text, job):
     with wave.open(io.BytesIO(s)) as w:
         pcm = np.frombuffer(w.readframes(w.getnframes()), np.int16)
     if job["snr"] is not None:
-        x = pcm.astype(np.float64)
-        p = np.mean(x[np.abs(x) > 0.01 * np.abs(x).max()] ** 2)
-        nr = np.random.default_rng(job["noise_seed"])
-        pcm = np.clip(np.round(x + nr.normal(0, math.sqrt(p / 10 ** (job["snr"] / 10)), size=x.shape)),
-                      -32768, 32767).astype(np.int16)
+        pcm = add_noise(pcm, job["snr"], np.random.default_rng(job["noise_seed"]))
     return pcm
+
+
+def add_noise(pcm, snr_db, rng):
+    """White Gaussian noise at snr_db relative to the power of the voiced samples (|x| above 1% of peak),
+    so leading/trailing silence does not make the speech look quieter than it is."""
+    x = pcm.astype(np.float64)
+    voiced = x[np.abs(x) > 0.01 * np.abs(x).max()]
+    p = np.mean(voiced ** 2)
+    y = x + rng.normal(0, math.sqrt(p / 10 ** (snr_db / 10)), size=x.shape)
+    return np.clip(np.round(y), -32768, 32767).astype(np.int16)
