@@ -23,10 +23,12 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('.', import.meta.url));
 const r = (p: string) => resolve(root, p);
 
-// The webgpu entry of onnxruntime-web runs both EPs (webgpu, wasm) from its asyncify build.
+// Two onnxruntime-web builds ship (src/engine/runtime.ts): the webgpu entry runs both EPs from its
+// asyncify .wasm; the wasm entry, for workers that only run WASM, starts in a third of the time.
 const ORT_DIST = r('node_modules/onnxruntime-web/dist');
-const ORT_WASM = 'ort-wasm-simd-threaded.asyncify.wasm';
-const ORT_BESIDE_BROWSER_WORKER = ['ort.webgpu.min.mjs', 'ort-wasm-simd-threaded.asyncify.mjs'];
+const ORT_WASM = { webgpu: 'ort-wasm-simd-threaded.asyncify.wasm', wasm: 'ort-wasm-simd-threaded.wasm' };
+const ORT_ENTRY = { 'onnxruntime-web/webgpu': './ort.webgpu.min.mjs', 'onnxruntime-web/wasm': './ort.wasm.min.mjs' } as Record<string, string>;
+const ORT_BESIDE_BROWSER_WORKER = ['ort.webgpu.min.mjs', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs'];
 const BARE_DEPS = [/^onnxruntime-web(\/.*)?$/, /^comlink$/, /^@huggingface\/tokenizers$/];
 // The default model ships inside the package: configs, manifest, and the two graph variants the
 // defaults pick (fp32 on WebGPU, 8-bit on WASM). Other variants load from a host the app names.
@@ -81,17 +83,18 @@ function workerDefaults(toDist: string): Plugin {
       if (chunk?.type !== 'chunk') this.error('workers/embed.worker.js was not built');
       const modelFiles = existsSync(MODEL_SRC) ? listFiles(MODEL_SRC).filter(shipsModelFile).sort() : [];
       const model = modelFiles.map((f) => `    ${JSON.stringify(f)}: ${url(`models/omni-tiny/${f}`)},`).join('\n');
-      chunk.code += `\n// Added by vite.config.ts: where the bundled model and ORT's runtime live.\nglobalThis.__omniEmbedDefaults = {\n  wasm: ${url(`workers/${ORT_WASM}`)},\n  model: {\n${model}\n  },\n};\n`;
+      const runtime = `{ wasm: ${url(`workers/${ORT_WASM.wasm}`)}, webgpu: ${url(`workers/${ORT_WASM.webgpu}`)} }`;
+      chunk.code += `\n// Added by vite.config.ts: where the bundled model and ORT's runtimes live.\nglobalThis.__omniEmbedDefaults = {\n  runtime: ${runtime},\n  model: {\n${model}\n  },\n};\n`;
     },
   };
 }
 
-/** dist/ ships ORT's .wasm once (dist/workers/) and the bundled model (dist/models/omni-tiny/). */
+/** dist/ ships ORT's two .wasm files once (dist/workers/) and the bundled model (dist/models/omni-tiny/). */
 function bundlerAssets(): Plugin {
   return {
     name: 'omni-embed:bundler-assets',
     generateBundle() {
-      this.emitFile({ type: 'asset', fileName: `workers/${ORT_WASM}`, source: readFileSync(resolve(ORT_DIST, ORT_WASM)) });
+      for (const f of Object.values(ORT_WASM)) this.emitFile({ type: 'asset', fileName: `workers/${f}`, source: readFileSync(resolve(ORT_DIST, f)) });
       emitFiles(this, MODEL_SRC, 'models/omni-tiny/', shipsModelFile);
     },
   };
@@ -101,14 +104,15 @@ function bundlerAssets(): Plugin {
  * In the self-contained build ORT stays a separate file next to the worker instead of being bundled:
  * bundling would inline its 27 MB .wasm as base64 (library mode inlines `new URL()` assets) and
  * ORT locates its runtime relative to its own module URL, which only works if it keeps one.
- * Its .wasm is the one in dist/workers/ (the defaults point there).
+ * Its .wasm files are the ones in dist/workers/ (the defaults point there).
  */
 function ortBesideWorker(): Plugin {
   return {
     name: 'omni-embed:ort-beside-worker',
     enforce: 'pre',
     resolveId(id) {
-      if (id === 'onnxruntime-web/webgpu' || id === 'onnxruntime-web') return { id: './ort.webgpu.min.mjs', external: true };
+      if (id === 'onnxruntime-web') return { id: ORT_ENTRY['onnxruntime-web/webgpu']!, external: true };
+      if (ORT_ENTRY[id]) return { id: ORT_ENTRY[id]!, external: true };
       return null;
     },
     generateBundle() {

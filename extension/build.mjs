@@ -15,15 +15,17 @@ const sdk = join(root, 'dist/browser');
 const model = join(root, 'dist/models/omni-tiny');
 
 // The offscreen document runs the embedder on WASM with 8-bit graphs (dtype 'q8'), so only the
-// *_quantized graphs ship: ~3 MB of model instead of ~13 MB. ORT's runtime (27 MB .wasm) is the bulk.
+// *_quantized graphs ship: ~3 MB of model instead of ~13 MB. ORT's runtime (14 MB .wasm) is the bulk.
 const GRAPH = /_quantized\.onnx$/;
 const SDK_ENTRIES = ['index.js', 'workers/embed.worker.js'];
 // The page entries share chunks (index.js and models.js both import the loader's), so every
 // top-level module of the build goes along, not only index.js.
 const sdkFiles = () => [...new Set([...readdirSync(sdk).filter((f) => f.endsWith('.js')), ...SDK_ENTRIES])];
 // ORT's runtime goes beside the worker (the offscreen document passes that folder as wasmPaths).
-// It is taken from the one onnxruntime-web the SDK was built with, wherever the build put it.
-const ORT_FILES = ['ort.webgpu.min.mjs', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+// It is taken from the one onnxruntime-web the SDK was built with, wherever the build put it. A
+// WASM-only embedder runs ORT's wasm build (src/engine/runtime.ts), so the webgpu build's 27 MB
+// asyncify .wasm stays out of the package.
+const ORT_FILES = ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
 const ortSource = (f) => [join(sdk, 'workers', f), join(root, 'dist/workers', f), join(root, 'node_modules/onnxruntime-web/dist', f)].find(existsSync) ?? join(sdk, 'workers', f);
 
 const sdkReady = () => SDK_ENTRIES.every((f) => existsSync(join(sdk, f))) && existsSync(join(model, 'config.json'));

@@ -13,7 +13,11 @@ import { DisposedError, OmniEmbedError } from '../src/errors';
  * expressions that scripts/build.mjs appends to the built worker: app bundlers (vite, webpack)
  * see those and emit the files with the app, so defaults work without copying anything by hand.
  */
-export interface DefaultAssets { wasm: string; model: Record<string, string> }
+export interface DefaultAssets {
+  /** ORT's .wasm for each of its two builds (src/engine/runtime.ts). */
+  runtime: { wasm: string; webgpu: string };
+  model: Record<string, string>;
+}
 
 function defaultAssets(): DefaultAssets | undefined {
   return (globalThis as { __omniEmbedDefaults?: DefaultAssets }).__omniEmbedDefaults;
@@ -57,13 +61,13 @@ export class EmbedWorker implements WorkerApi {
     const assets = defaultAssets();
     const { faults, ...options } = request;
     this.faults = faults;
-    if (!options.wasmPaths && assets) options.wasmPaths = { wasm: assets.wasm };
     if (options.spec.source === DEFAULT_MODEL) {
       if (!assets) throw new OmniEmbedError('bad_model', 'this worker build carries no bundled model; pass modelUrl to createEmbedder()');
       options.spec = { ...options.spec, source: { model: 'omni-tiny', id: 'omni-tiny', files: assets.model } };
     }
     this.engine = await Engine.create({
       ...(options as EngineOptions),
+      ...(!options.wasmPaths && assets ? { runtimeFiles: assets.runtime } : {}),
       ...(faults?.wrongOnWebGpu ? { wrongOnWebGpu: true } : {}),
       ...(events.compileRuntime && !faults?.compileInWorker ? { compileRuntime: events.compileRuntime } : {}),
     }, {

@@ -62,12 +62,14 @@ const BATCH = { text: 64, image: 16, audio: 8 }; // transformers.js batch sizes 
 /** lib: 'omni' (or 'omni-…' with `omniUrl`: another build's index.js, beside its workers/), or 'tjs…' (any name starting with tjs: a transformers.js setup with its own workers/threads). */
 /** `hub`: a hub repo instead of omni-tiny: { model (preset), host, localModelPath, modelId, maxLength, sampleRate } (bench/scale). */
 /** `faults`: omni-embed's test-only `_faults` (e.g. `{ compileInWorker: true }` for the start before the runtime hand-over). */
-export async function create(lib, { device = 'wasm', dtype = 'fp32', threads, workers, cache, batch, hub, omniUrl, faults } = {}) {
+/** `ortFile`: one ORT runtime file in omni-embed's folder, which pins its build (e.g. the asyncify one, the start before the wasm build). */
+export async function create(lib, { device = 'wasm', dtype = 'fp32', threads, workers, cache, batch, hub, omniUrl, faults, ortFile } = {}) {
   const cores = navigator.hardwareConcurrency || 2;
   const t0 = performance.now();
   if (lib === 'omni' || lib.startsWith('omni-')) {
     const m = await import(omniUrl ?? OMNI_URL);
-    const wasmPaths = omniUrl ? new URL('workers/', new URL(omniUrl, location.href)).href : OMNI_WASM;
+    let wasmPaths = omniUrl ? new URL('workers/', new URL(omniUrl, location.href)).href : OMNI_WASM;
+    if (ortFile) wasmPaths = { wasm: new URL(ortFile, wasmPaths).href };
     const model = hub ? { model: hub.model, host: hub.host } : { modelUrl: MODEL_URL };
     const e = await m.createEmbedder({ device, dtype, ...model, wasmPaths, ...(threads ? { threads } : {}), ...(workers ? { workers } : {}), ...(cache === false ? { cache: false } : {}), ...(faults ? { _faults: faults } : {}) });
     state.libs[lib] = {

@@ -18,6 +18,8 @@ const setups = {
   'omni workers:1': ['omni', { workers: 1 }],
   // the start before the page compiled ORT's runtime for its workers (src/engine/compiled-runtime.ts)
   'omni workers:1, worker compiles ORT': ['omni', { workers: 1, faults: { compileInWorker: true } }],
+  // the start before WASM-only workers ran ORT's wasm build (src/engine/runtime.ts)
+  'omni default, webgpu build': ['omni', { ortFile: 'ort-wasm-simd-threaded.asyncify.wasm' }],
   'tjs 1 worker': ['tjs', { workers: 1, threads: 1 }],
 };
 await snapshotOmni(); // measure the current dist/browser
@@ -40,7 +42,7 @@ try {
           return t;
         }, { lib, opts });
         res[name][phase].push(+t.totalMs.toFixed(0));
-        console.log(name, phase, t.totalMs.toFixed(0), 'ms (create', t.createMs.toFixed(0), '+ first', t.firstEmbedMs.toFixed(0), ')');
+        console.log(name, phase, t.totalMs.toFixed(0), 'ms (create', t.createMs.toFixed(0), '+ first', t.firstEmbedMs.toFixed(0), ')', t.info?.ortBuild ?? '');
         await page.close();
       }
       await context.close();

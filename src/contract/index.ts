@@ -70,6 +70,11 @@ export interface EngineInfo {
   threads: number;
   /** Who compiled ORT's runtime for this worker: the page (once for all its workers) or the worker itself. */
   runtimeCompiledBy: 'page' | 'worker';
+  /**
+   * The onnxruntime-web build the worker runs: 'wasm' (its wasm-only build, lighter to start) when
+   * every session is WASM from the start, 'webgpu' (its asyncify build, which runs both EPs) otherwise.
+   */
+  ortBuild: 'wasm' | 'webgpu';
   /** Bytes of the graph files each worker holds: one model copy. */
   modelBytes: number;
   /** The rate the audio encoder wants; the page decodes straight to it. */

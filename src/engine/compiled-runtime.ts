@@ -1,4 +1,4 @@
-// Hands ORT a WebAssembly.Module the page compiled, so a worker neither reads ORT's 27 MB .wasm
+// Hands ORT a WebAssembly.Module the page compiled, so a worker neither reads ORT's 14–27 MB .wasm
 // nor compiles it.
 //
 // Why a stand-in and a patched `WebAssembly.instantiate`: onnxruntime-web 1.30 gives its Emscripten

@@ -8,7 +8,8 @@ import { UnsupportedModalityError } from './errors';
 import { assertFitsWasm } from './pool-shape';
 import { MODALITIES, specGraphs, specModalities, type Modality, type ModelSpec } from '../presets/spec';
 import { planDevice, probeWebGpu, type DeviceRequest, type Dtype } from './backend';
-import { configureRuntime, runtimeCompiledBy, warmUpRuntime, wasmThreads, type RuntimeOptions } from './session';
+import { warmUpRuntime } from './session';
+import { configureRuntime, runtimeBuild, runtimeCompiledBy, wasmThreads, type RuntimeOptions } from './runtime';
 import { GraphSessions } from './graph-sessions';
 import { embedOmniItems, type ModalityEncoders } from './omni';
 import { TextProcessor } from './preprocess/text';
@@ -72,13 +73,14 @@ export class Engine {
 
   private async init(): Promise<void> {
     const { spec } = this.options;
-    // ORT's runtime (.wasm bytes, instantiation, threads, GPU device) starts while the model files
-    // are read: on a warm start both come from the Cache API and neither waits for the other.
-    const runtime = configureRuntime({ ...this.options, cacheRuntime: this.options.cache !== false });
-    runtime.catch(() => undefined);
     // A WASM-only request needs no adapter: requesting one costs start-up time for nothing.
     const gpu = this.options.device === 'wasm' ? NO_GPU_ASKED : await probeWebGpu();
     const plan = planDevice(this.options.device ?? 'auto', this.options.dtype, gpu);
+    // ORT's runtime (.wasm bytes, instantiation, threads, GPU device) starts while the model files
+    // are read: on a warm start both come from the Cache API and neither waits for the other. The
+    // device plan picks the build (src/engine/runtime.ts): WASM-only workers start the lighter one.
+    const runtime = configureRuntime({ ...this.options, wasmOnly: plan.device === 'wasm', cacheRuntime: this.options.cache !== false });
+    runtime.catch(() => undefined);
     this.dtype = plan.dtype;
     this.sessions = new GraphSessions(plan.device, plan.reason, (graph) => this.graphBytes(graph), this.events.onDeviceChange, {
       ...(this.options.wrongOnWebGpu ? { wrongOnWebGpu: true } : {}),
@@ -183,6 +185,7 @@ export class Engine {
       deviceReason: this.sessions.reason,
       threads: wasmThreads(),
       runtimeCompiledBy: runtimeCompiledBy(),
+      ortBuild: runtimeBuild() ?? 'webgpu',
       modelBytes: this.modelBytes,
       ...(this.audio ? { audioSampleRate: this.audio.config.sampling_rate } : {}),
       ...(instructions ? { instructions } : {}),

@@ -1,7 +1,7 @@
 import { ModelHttpError, ModelNotFoundError, NetworkError } from './errors';
 
 /**
- * ORT's runtime `.wasm` (27 MB), kept in the Cache API like the model files, so a warm (or offline)
+ * ORT's runtime `.wasm` (14 MB wasm build, 27 MB webgpu build), kept in the Cache API like the model files, so a warm (or offline)
  * start reads it from the cache, not the network.
  *
  * The page compiles it once (`runtimeModule`, streaming from the cache entry, so V8 can keep a code

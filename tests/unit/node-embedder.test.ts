@@ -29,6 +29,14 @@ describe('omni-embed/node', () => {
     expect(embedder.info).toMatchObject({ model: 'omni-tiny', runtime: 'onnxruntime-node', dtype: 'q8', dims: 256, workers: 2, threadsPerWorker: 1 });
   });
 
+  it('imports no onnxruntime-web: both ORT entries the engine may load are onnxruntime-node here', () => {
+    // src/engine/runtime.ts imports onnxruntime-web/wasm or /webgpu at run time; an entry the node
+    // build did not alias would silently run ORT's web build in Node (it works there, slowly).
+    const worker = readFileSync(resolve('dist/node/worker.js'), 'utf8');
+    expect(worker).toContain('onnxruntime-node');
+    expect(worker).not.toMatch(/(from|import\()\s*["']onnxruntime-web/);
+  });
+
   it('takes a path in an item, a file: URL, bytes and decoded pixels/PCM for the same file alike', async () => {
     const byUrl = (await embedder.embed(pathToFileURL(imagePath))).vector;
     const byBytes = (await embedder.embed(new Uint8Array(readFileSync(imagePath)))).vector;

@@ -1,0 +1,54 @@
+// A worker that will only run WASM starts on onnxruntime-web's wasm build (src/engine/runtime.ts);
+// one that may run WebGPU starts on the webgpu (asyncify) build. Both must give the same vectors, and
+// a page whose runtime folder lacks the wasm build's files must still start, on the webgpu build.
+import { test, expect } from './fixtures';
+
+const TEXTS = ['a red circle', 'a blue square moving left', 'a green handwritten digit 7'];
+
+test('WASM-only workers run the wasm build, with the vectors of the webgpu build', async ({ served }) => {
+  const r = await served.evaluate(async (texts) => {
+    const omni = await import('/dist/browser/index.js');
+    const run = async (opts: Record<string, unknown>) => {
+      const e = await omni.createEmbedder({ device: 'wasm', workers: 1, ...opts });
+      const vs = await e.embedBatch(texts);
+      const info = e.info;
+      await e.dispose();
+      return { build: info.ortBuild, device: info.device, vectors: vs.map((v) => Array.from(v.vector)) };
+    };
+    // `{ wasm }` naming the asyncify file pins the webgpu build, here running the wasm EP.
+    const pinned = { wasm: new URL('/dist/workers/ort-wasm-simd-threaded.asyncify.wasm', location.href).href };
+    return { light: await run({}), asyncify: await run({ wasmPaths: pinned }) };
+  }, TEXTS);
+  expect(r.light.build).toBe('wasm');
+  expect(r.asyncify.build).toBe('webgpu');
+  expect(r.light.device).toBe('wasm');
+  expect(r.asyncify.device).toBe('wasm');
+  for (let i = 0; i < TEXTS.length; i++) {
+    const a = r.light.vectors[i]!, b = r.asyncify.vectors[i]!;
+    expect(a.length).toBe(256);
+    // Same MLAS kernels in both builds: equal to float rounding.
+    expect(Math.max(...a.map((x, k) => Math.abs(x - b[k]!)))).toBeLessThan(1e-5);
+  }
+});
+
+test("a runtime folder without the wasm build's files starts on the webgpu build instead", async ({ served }) => {
+  // The app's folder holds only the webgpu build's runtime (what wasmPaths folders held before the
+  // wasm build was used): the wasm build's .wasm is answered 404.
+  const refused: string[] = [];
+  await served.context().route(/\/ort-wasm-simd-threaded\.wasm/, (route) => {
+    refused.push(route.request().url());
+    return route.fulfill({ status: 404, body: 'not here' });
+  });
+  const r = await served.evaluate(async (texts) => {
+    await caches.delete('omni-embed-runtime-v1');
+    const omni = await import('/dist/browser/index.js');
+    const e = await omni.createEmbedder({ device: 'wasm', workers: 1, wasmPaths: new URL('/ort/', location.href).href });
+    const vs = await e.embedBatch(texts);
+    const info = e.info;
+    await e.dispose();
+    return { build: info.ortBuild, dims: vs.map((v) => v.vector.length) };
+  }, TEXTS);
+  expect(refused.length).toBeGreaterThan(0);
+  expect(r.build).toBe('webgpu');
+  expect(r.dims).toEqual([256, 256, 256]);
+});
