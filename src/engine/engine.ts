@@ -9,7 +9,7 @@ import { assertFitsWasm } from './pool-shape';
 import { MODALITIES, specGraphs, specModalities, type Modality, type ModelSpec } from '../presets/spec';
 import { planDevice, probeWebGpu, type DeviceRequest, type Dtype } from './backend';
 import { warmUpRuntime } from './session';
-import { configureRuntime, runtimeBuild, runtimeCompiledBy, wasmThreads, type RuntimeOptions } from './runtime';
+import { configureRuntime, runtimeBuild, runtimeCompiledBy, runtimeFallback, wasmThreads, type RuntimeOptions } from './runtime';
 import { GraphSessions } from './graph-sessions';
 import { embedOmniItems, type ModalityEncoders } from './omni';
 import { TextProcessor } from './preprocess/text';
@@ -96,6 +96,8 @@ export class Engine {
     const files = await this.loadFiles(cachedRest === undefined || !firstGraph ? specGraphs(spec) : [firstGraph], true);
     await runtime;
     await started;
+    const fellBack = runtimeFallback();
+    if (fellBack) this.events.onWarning?.(`ORT's wasm build could not be loaded (${fellBack}); running its webgpu build, which starts slower. Serve ort-wasm-simd-threaded.{mjs,wasm} beside the others (docs/model-loading.md, "Two ORT builds")`);
     this.modelBytes = [...this.pendingBytes.values()].reduce((sum, b) => sum + b.byteLength, cachedRest ?? 0);
     // Refuse before ORT copies the weights in: past wasm32's 4 GiB the worker would abort, not throw.
     assertFitsWasm(this.modelBytes);

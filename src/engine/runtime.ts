@@ -41,7 +41,13 @@ export interface RuntimeOptions {
   compileRuntime?: (url: string, version: string, cached: boolean) => Promise<WebAssembly.Module | undefined>;
 }
 
-interface Started { ort: OrtModule; build: OrtBuild; handOver?: HandOver }
+interface Started {
+  ort: OrtModule;
+  build: OrtBuild;
+  handOver?: HandOver;
+  /** Why the wasm build was asked for and not started (the webgpu build runs instead). */
+  fellBack?: string;
+}
 
 let started: Promise<Started> | undefined;
 let current: Started | undefined;
@@ -55,6 +61,11 @@ export function ortModule(): OrtModule {
 /** Which build this worker runs, once started. */
 export function runtimeBuild(): OrtBuild | undefined {
   return current?.build;
+}
+
+/** Set when the wasm build was wanted but could not be loaded: the reason, for a warning. */
+export function runtimeFallback(): string | undefined {
+  return current?.fellBack;
 }
 
 /** Who compiled the runtime this worker runs: the page (handed over) or the worker itself. */
@@ -84,6 +95,7 @@ async function start(options: RuntimeOptions & { wasmOnly: boolean }): Promise<S
       return await startBuild('wasm', options);
     } catch (err) {
       if (pinned === 'wasm') throw err;
+      return { ...(await startBuild('webgpu', options)), fellBack: String((err as Error)?.message ?? err) };
     }
   }
   return startBuild('webgpu', options);

@@ -43,12 +43,28 @@ test("a runtime folder without the wasm build's files starts on the webgpu build
     await caches.delete('omni-embed-runtime-v1');
     const omni = await import('/dist/browser/index.js');
     const e = await omni.createEmbedder({ device: 'wasm', workers: 1, wasmPaths: new URL('/ort/', location.href).href });
+    const warnings: string[] = [];
+    e.on('warning', (w) => warnings.push(String(w)));
     const vs = await e.embedBatch(texts);
     const info = e.info;
     await e.dispose();
-    return { build: info.ortBuild, dims: vs.map((v) => v.vector.length) };
+    return { build: info.ortBuild, dims: vs.map((v) => v.vector.length), warnings };
   }, TEXTS);
   expect(refused.length).toBeGreaterThan(0);
   expect(r.build).toBe('webgpu');
   expect(r.dims).toEqual([256, 256, 256]);
+  // the app is told why it starts slower, and what to serve
+  expect(r.warnings.some((w) => /wasm build could not be loaded.*ort-wasm-simd-threaded\.\{mjs,wasm\}/.test(w))).toBe(true);
+});
+
+test('a worker that may run WebGPU starts on the webgpu build', async ({ served }) => {
+  const r = await served.evaluate(async () => {
+    const omni = await import('/dist/browser/index.js');
+    const e = await omni.createEmbedder({ device: 'webgpu', workers: 1 });
+    const v = await e.embed('a red circle');
+    const info = e.info;
+    await e.dispose();
+    return { build: info.ortBuild, device: info.device, dims: v.vector.length };
+  });
+  expect(r).toEqual({ build: 'webgpu', device: 'webgpu', dims: 256 });
 });
