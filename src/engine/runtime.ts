@@ -3,8 +3,8 @@
 // onnxruntime-web ships two builds that matter here. The webgpu build runs both EPs (webgpu,
 // wasm) from a 27 MB asyncify .wasm. The wasm build runs only the wasm EP, from a 14 MB .wasm
 // without asyncify. A worker that will only ever use WASM starts on the wasm build. Starting it
-// (instantiate plus a one-node session) takes 0.39x the time of the webgpu build, and from the
-// read bytes to the first vector 0.56x (bench/embed/ort-builds.mjs). That start was most of a warm
+// (instantiate plus a one-node session) takes 0.45x the time of the webgpu build, and from the
+// read bytes to the first vector 0.60x (bench/embed/ort-builds.mjs, quiet machine). That start was most of a warm
 // start. A worker that may use WebGPU starts on the webgpu build. A later move to WASM (device
 // loss, a wrong-on-WebGPU graph) stays on that build, because one worker holds one ORT.
 
