@@ -42,7 +42,7 @@ try {
           return t;
         }, { lib, opts });
         res[name][phase].push(+t.totalMs.toFixed(0));
-        console.log(name, phase, t.totalMs.toFixed(0), 'ms (create', t.createMs.toFixed(0), '+ first', t.firstEmbedMs.toFixed(0), ')', t.info?.ortBuild ?? '');
+        console.log(name, phase, t.totalMs.toFixed(0), 'ms (create', t.createMs.toFixed(0), '+ first', t.firstEmbedMs.toFixed(0), ')');
         await page.close();
       }
       await context.close();
