@@ -5,11 +5,11 @@
 // one-query latency and peak page+workers memory. Start-up and memory: one library per page;
 // throughput and latency: all three in one page, in alternating rounds (a ratio needs both sides
 // measured under the same load, and this machine's load shifts by the minute).
-//   node scripts/build.mjs && node bench/scale/compare.mjs [--model clip|clap] [--runs 1] [--rounds 3] [--only fp32,q8] [--libs omni,tjs,raw] [--port 4612] [--out bench/scale/compare.json]
+//   node scripts/build.mjs && node bench/scale/compare.mjs [--model clip|clap] [--runs 1] [--rounds 3] [--only fp32,q8] [--libs omni,tjs,raw] [--incognito] [--port 4612] [--out bench/scale/compare.json]
 //   → bench/scale/compare.json (the table in docs/benchmarks.md is written from it by hand)
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,10 +55,24 @@ const lengths = ids.map((r) => r.length);
 log(`captions: ${Math.min(...lengths)}–${Math.max(...lengths)} tokens, median ${median(lengths)}`);
 
 const server = await startServer({ port: Number(arg('port', '4612')) });
-const browser = await chromium.launch({
+const LAUNCH = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--enable-blink-features=ForceEagerMeasureMemory'],
-});
+};
+const browser = await chromium.launch(LAUNCH);
+// Start-up runs in a fresh persistent profile per library, as a user's browser is: in an
+// off-the-record context (browser.newContext(), --incognito) Chromium refuses Cache API entries
+// over about 256 MB (measured: 254 MB stores, 300 MB fails with UnknownError), so CLIP fp32's
+// 351 MB vision graph is never cached there and every "warm" start downloads it again.
+const INCOGNITO = argv.includes('--incognito');
+async function freshContext() {
+  if (INCOGNITO) return browser.newContext();
+  const dir = mkdtempSync(resolve(os.tmpdir(), 'omni-bench-profile-'));
+  const context = await chromium.launchPersistentContext(dir, LAUNCH);
+  const close = context.close.bind(context);
+  context.close = async () => { await close(); rmSync(dir, { recursive: true, force: true }); };
+  return context;
+}
 const images = JSON.parse(readFileSync(resolve(root, 'data/heldout/index.json'), 'utf8')).items.filter((i) => i.files?.image).slice(0, N.images).map((i) => i.files.image);
 
 async function library(page, lib, dtype, phase) {
@@ -167,8 +181,8 @@ try {
       const order = run % 2 ? [...LIBS].reverse() : LIBS;
       // Start-up and peak memory: one library per page, as an app would have it.
       for (const lib of order) {
-        // Cold: a fresh context (no Cache API, no HTTP cache); warm: a second page in it.
-        const context = await browser.newContext();
+        // Cold: a fresh profile (no Cache API, no HTTP cache); warm: a second page in it.
+        const context = await freshContext();
         const r = {};
         for (const phase of ['cold', 'warm']) {
           const page = await context.newPage();
@@ -219,6 +233,7 @@ for (const [dtype, libs] of Object.entries(results)) {
 console.log(JSON.stringify(summary, null, 1));
 writeFileSync(resolve(root, arg('out', 'bench/scale/compare.json')), JSON.stringify({
   date: new Date().toISOString(), command: `node bench/scale/compare.mjs ${argv.join(' ')}`.trim(),
+  profile: INCOGNITO ? 'off-the-record context per library (browser.newContext)' : 'fresh persistent profile per library',
   machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; load average at start ${os.loadavg()[0].toFixed(1)}`,
   versions: tjsVersions(), model: `${REPO} replica (tools/replicas, seed 0), WASM, 1 worker × ${THREADS} threads for every setup`,
   n: { ...N, rounds: ROUNDS, captionTokens: { min: Math.min(...lengths), median: median(lengths), max: Math.max(...lengths) } }, summary, startMemory: results, sideBySide: side,

@@ -162,7 +162,20 @@ export function defaultModelCache(): ModelCache {
   return (fallbackMemory ??= new MemoryModelCache());
 }
 
+/**
+ * Chromium's off-the-record profiles (incognito windows, Playwright's browser.newContext()) keep
+ * Cache API bodies in memory and refuse entries past about 256 MB with a bare UnknownError
+ * (measured: 254 MB stores, 300 MB fails; a persistent profile stores 500 MB). The quota says
+ * nothing of it, so the warning names the likely cause.
+ */
+export const PRIVATE_PROFILE_ENTRY_LIMIT = 256 * 2 ** 20;
+
 /** Maps a storage failure on `put` to the typed error (QuotaExceededError or CacheError). */
 export function cacheWriteError(url: string, bytes: number, err: unknown): QuotaExceededError | CacheError {
-  return isQuotaError(err) ? new QuotaExceededError(url, bytes, err) : new CacheError(url, 'write', err);
+  if (isQuotaError(err)) return new QuotaExceededError(url, bytes, err);
+  const unknown = (err as { name?: string } | undefined)?.name === 'UnknownError';
+  const hint = unknown && bytes > PRIVATE_PROFILE_ENTRY_LIMIT
+    ? `a private (incognito) window refuses cache entries over about ${PRIVATE_PROFILE_ENTRY_LIMIT / 2 ** 20} MiB, and this file is ${(bytes / 2 ** 20).toFixed(0)} MiB; it will be downloaded again on the next start`
+    : undefined;
+  return new CacheError(url, 'write', err, hint);
 }

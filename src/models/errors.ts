@@ -80,8 +80,8 @@ export class QuotaExceededError extends ModelLoadError {
 
 /** The cache failed for another reason (unavailable storage, a broken custom cache). */
 export class CacheError extends ModelLoadError {
-  constructor(url: string, op: 'read' | 'write' | 'delete', cause?: unknown) {
-    super('cache_error', url, `Model cache ${op} failed for ${url}: ${describe(cause)}`, false, cause);
+  constructor(url: string, op: 'read' | 'write' | 'delete', cause?: unknown, hint?: string) {
+    super('cache_error', url, `Model cache ${op} failed for ${url}: ${describe(cause)}${hint ? ` (${hint})` : ''}`, false, cause);
     this.name = 'CacheError';
   }
 }

@@ -4,6 +4,8 @@ import {
   clearModelCache, deleteCachedModel, fetchModelFile, IntegrityError, listCachedModels, loadModel, type LoadProgress, MemoryModelCache,
   type ModelLoadError, ModelNotFoundError, NetworkError, QuotaExceededError,
 } from '../../src/models';
+import { cacheWriteError } from '../../src/models/cache';
+import { CacheError } from '../../src/models/errors';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const data = (n: number, k = 7) => Uint8Array.from({ length: n }, (_, i) => (i * k + 3) & 0xff);
@@ -147,6 +149,18 @@ describe('fetchModelFile', () => {
     const err = await fetchModelFile({ path: 'a', url: URL_A }, { ...opts, fetch: fetchFn, cache: full, requireCache: true }).catch((e) => e);
     expect(err).toBeInstanceOf(QuotaExceededError);
     expect(await full.entries()).toEqual([]);
+  });
+
+  it("names the private-window entry limit when Chromium refuses a large entry with a bare UnknownError", () => {
+    const unknown = new DOMException('Unexpected internal error.', 'UnknownError');
+    const big = cacheWriteError(URL_A, 351e6, unknown);
+    expect(big).toBeInstanceOf(CacheError);
+    expect(big.code).toBe('cache_error');
+    expect(big.message).toMatch(/private \(incognito\) window .* 335 MiB; it will be downloaded again/);
+    // A small entry, or another error, gets no guess about the cause.
+    expect(cacheWriteError(URL_A, 100e6, unknown).message).not.toContain('private');
+    expect(cacheWriteError(URL_A, 351e6, new DOMException('x', 'InvalidStateError')).message).not.toContain('private');
+    expect(cacheWriteError(URL_A, 351e6, new DOMException('full', 'QuotaExceededError'))).toBeInstanceOf(QuotaExceededError);
   });
 
   it('stops at once on abort', async () => {
