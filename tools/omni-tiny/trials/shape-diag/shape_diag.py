@@ -8,6 +8,7 @@ Usage (from tools/omni-tiny, after `synth.py --v2 --cache .cache/v2`):
   /usr/bin/python3 trials/shape-diag/shape_diag.py STEPS [fe|cnn]
   TINY=1 ...   train and test on the same 96 images (can it memorise at all?)
   EASY=K ...   the first K steps only on flat-background, large shapes (a curriculum's first stage)
+  POOL=max ... the classifier reads the stem's tokens' max, not their mean
 fe: model.FrameEncoder (the shipped stem); cnn: 4 convs + GroupNorm, 8x8 output, 128 channels.
 """
 import json
@@ -41,6 +42,7 @@ if os.environ.get("TINY"):
     tr = tr[:96]
     te = tr
 EASY = int(os.environ.get("EASY", "0"))
+POOL = os.environ.get("POOL", "mean")
 if EASY:
     border = np.concatenate([imgs[:, :4].reshape(n, -1, 3), imgs[:, -4:].reshape(n, -1, 3)], 1).astype(np.float32)
     easy = np.nonzero((border.std(1).max(1) < 6) & (lab["size"] == 1))[0]
@@ -68,7 +70,8 @@ opt = torch.optim.AdamW(list(stem.parameters()) + list(heads.parameters()), lr=1
 
 def logits(idx):
     x = (torch.from_numpy(imgs[idx]).float() / 255 - 0.5) / 0.5
-    t = stem(x.movedim(-1, -3).contiguous()).mean(1)
+    tokens = stem(x.movedim(-1, -3).contiguous())
+    t = tokens.amax(1) if POOL == "max" else tokens.mean(1)
     return {a: h(t) for a, h in heads.items()}
 
 
