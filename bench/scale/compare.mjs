@@ -5,7 +5,7 @@
 // one-query latency and peak page+workers memory. Start-up and memory: one library per page;
 // throughput and latency: all three in one page, in alternating rounds (a ratio needs both sides
 // measured under the same load, and this machine's load shifts by the minute).
-//   node scripts/build.mjs && node bench/scale/compare.mjs [--model clip|clap] [--runs 1] [--rounds 3] [--only fp32,q8] [--libs omni,tjs,raw] [--incognito] [--port 4612] [--out bench/scale/compare.json]
+//   node scripts/build.mjs && node bench/scale/compare.mjs [--model clip|clap] [--runs 1] [--rounds 3] [--only fp32,q8] [--libs omni,tjs,raw] [--device wasm|webgpu] [--images 16] [--texts 64] [--incognito] [--port 4612] [--out bench/scale/compare.json]
 //   → bench/scale/compare.json (the table in docs/benchmarks.md is written from it by hand)
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
@@ -30,7 +30,10 @@ const RUNS = Number(arg('runs', '1'));
 const DTYPES = arg('only', 'fp32,q8').split(',');
 const LIBS = arg('libs', 'omni,tjs,raw').split(',');
 const THREADS = os.cpus().length;
-const N = { images: 16, texts: 64, queries: 5 };
+// --device webgpu: every setup on the WebGPU EP. Here that is SwiftShader, a CPU emulation of a
+// GPU: its rows say the path works at this scale and nothing about a real GPU's speed.
+const DEVICE = arg('device', 'wasm');
+const N = { images: Number(arg('images', '16')), texts: Number(arg('texts', '64')), queries: 5 };
 const REPO = 'Xenova/clip-vit-base-patch32';
 const SUFFIX = { fp32: '', q8: '_quantized' };
 const log = (...a) => console.log(`[bench:compare ${new Date().toISOString().slice(11, 19)}]`, ...a);
@@ -57,7 +60,8 @@ log(`captions: ${Math.min(...lengths)}–${Math.max(...lengths)} tokens, median 
 const server = await startServer({ port: Number(arg('port', '4612')) });
 const LAUNCH = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--enable-blink-features=ForceEagerMeasureMemory'],
+  args: ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--enable-blink-features=ForceEagerMeasureMemory',
+    ...(DEVICE === 'webgpu' ? ['--enable-unsafe-webgpu'] : [])],
 };
 const browser = await chromium.launch(LAUNCH);
 // Start-up runs in a fresh persistent profile per library, as a user's browser is: in an
@@ -76,7 +80,7 @@ async function freshContext() {
 const images = JSON.parse(readFileSync(resolve(root, 'data/heldout/index.json'), 'utf8')).items.filter((i) => i.files?.image).slice(0, N.images).map((i) => i.files.image);
 
 async function library(page, lib, dtype, phase) {
-  return page.evaluate(async ({ lib, dtype, texts, images, n, threads, phase, origin, repo }) => {
+  return page.evaluate(async ({ lib, dtype, texts, images, n, threads, phase, origin, repo, device }) => {
     const B = await import('/bench/embed/harness.js');
     await B.loadInputs({ captions: texts, images, audio: [] });
     const mem = async () => (await performance.measureUserAgentSpecificMemory()).bytes;
@@ -85,7 +89,7 @@ async function library(page, lib, dtype, phase) {
     const hub = { model: 'clip-vit-base-patch32', host: `${origin}/replicas/full`, localModelPath: '/replicas/full/', modelId: repo, maxLength: 77 };
     const name = lib === 'omni' ? 'omni' : 'tjs';
     const t0 = performance.now();
-    await B.create(name, { dtype, workers: 1, threads, hub, batch: { text: n.texts, image: n.images } });
+    await B.create(name, { device, dtype, workers: 1, threads, hub, batch: { text: n.texts, image: n.images } });
     await B.throughput(name, 'text', 1);
     const start = performance.now() - t0;
     if (phase === 'cold') { await B.dispose(name); return { start }; }
@@ -99,17 +103,17 @@ async function library(page, lib, dtype, phase) {
     await sample();
     await B.dispose(name);
     return { start, imagesPerS: img.perSec, textsPerS: txt.perSec, queryMs: q.sort((a, b) => a - b)[q.length >> 1], peakMB: peak / 1e6, longTasks: img.longTasks + txt.longTasks };
-  }, { lib, dtype, texts, images, n: N, threads: THREADS, phase, origin: server.origin, repo: REPO });
+  }, { lib, dtype, texts, images, n: N, threads: THREADS, phase, origin: server.origin, repo: REPO, device: DEVICE });
 }
 
 async function raw(page, dtype, phase) {
-  return page.evaluate(async ({ dtype, ids, n, threads, suffix, repo, phase }) => {
+  return page.evaluate(async ({ dtype, ids, n, threads, suffix, repo, phase, device }) => {
     const mem = async () => (await performance.measureUserAgentSpecificMemory()).bytes;
     const w = new Worker('/bench/scale/raw-worker.js', { type: 'module' });
     const call = (msg) => new Promise((res, rej) => { w.onmessage = ({ data }) => (data.ok ? res(data) : rej(new Error(data.error))); w.postMessage(msg); });
     const base = `/replicas/full/${repo}/resolve/main/onnx/`;
     const t0 = performance.now();
-    await call({ op: 'init', threads, files: { text: `${base}text_model${suffix}.onnx`, vision: `${base}vision_model${suffix}.onnx` } });
+    await call({ op: 'init', threads, device, files: { text: `${base}text_model${suffix}.onnx`, vision: `${base}vision_model${suffix}.onnx` } });
     await call({ kind: 'text', batches: [ids.slice(0, 1)], padId: 49407 });
     const start = performance.now() - t0;
     if (phase === 'cold') { w.terminate(); return { start }; }
@@ -121,7 +125,7 @@ async function raw(page, dtype, phase) {
     const peakMB = (await mem()) / 1e6;
     w.terminate();
     return { start, imagesPerS: n.images / (img.ms / 1000), textsPerS: ids.length / (txt.ms / 1000), queryMs: q.sort((a, b) => a - b)[q.length >> 1], peakMB };
-  }, { dtype, ids, n: N, threads: THREADS, suffix: SUFFIX[dtype], repo: REPO, phase });
+  }, { dtype, ids, n: N, threads: THREADS, suffix: SUFFIX[dtype], repo: REPO, phase, device: DEVICE });
 }
 
 /**
@@ -129,7 +133,7 @@ async function raw(page, dtype, phase) {
  * machine the load shifts by the minute, and only measurements taken side by side make a ratio.
  */
 async function sideBySide(page, dtype, rounds) {
-  return page.evaluate(async ({ dtype, texts, ids, images, n, threads, suffix, repo, origin, rounds, libs }) => {
+  return page.evaluate(async ({ dtype, texts, ids, images, n, threads, suffix, repo, origin, rounds, libs, device }) => {
     const B = await import('/bench/embed/harness.js');
     await B.loadInputs({ captions: texts, images, audio: [] });
     const hub = { model: 'clip-vit-base-patch32', host: `${origin}/replicas/full`, localModelPath: '/replicas/full/', modelId: repo, maxLength: 77 };
@@ -144,7 +148,7 @@ async function sideBySide(page, dtype, rounds) {
       },
     };
     for (const lib of ['omni', 'tjs'].filter((l) => libs.includes(l))) {
-      await B.create(lib, { dtype, workers: 1, threads, hub, batch: { text: n.texts, image: n.images } });
+      await B.create(lib, { device, dtype, workers: 1, threads, hub, batch: { text: n.texts, image: n.images } });
       await B.warm(lib, 'image', 1);
       await B.warm(lib, 'text', 1);
       run[lib] = {
@@ -154,7 +158,7 @@ async function sideBySide(page, dtype, rounds) {
       };
     }
     if (libs.includes('raw')) {
-      await call({ op: 'init', threads, files: { text: `${base}text_model${suffix}.onnx`, vision: `${base}vision_model${suffix}.onnx` } });
+      await call({ op: 'init', threads, device, files: { text: `${base}text_model${suffix}.onnx`, vision: `${base}vision_model${suffix}.onnx` } });
       await call({ kind: 'vision', sizes: [1] });
     } else delete run.raw;
     const out = Object.fromEntries(Object.keys(run).map((l) => [l, { imagesPerS: [], textsPerS: [], queryMs: [] }]));
@@ -169,7 +173,7 @@ async function sideBySide(page, dtype, rounds) {
     w.terminate();
     for (const lib of ['omni', 'tjs']) if (run[lib]) await B.dispose(lib);
     return out;
-  }, { dtype, texts, ids, images, n: N, threads: THREADS, suffix: SUFFIX[dtype], repo: REPO, origin: server.origin, rounds, libs: LIBS });
+  }, { dtype, texts, ids, images, n: N, threads: THREADS, suffix: SUFFIX[dtype], repo: REPO, origin: server.origin, rounds, libs: LIBS, device: DEVICE });
 }
 
 const ROUNDS = Number(arg('rounds', '3'));
@@ -235,6 +239,6 @@ writeFileSync(resolve(root, arg('out', 'bench/scale/compare.json')), JSON.string
   date: new Date().toISOString(), command: `node bench/scale/compare.mjs ${argv.join(' ')}`.trim(),
   profile: INCOGNITO ? 'off-the-record context per library (browser.newContext)' : 'fresh persistent profile per library',
   machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; load average at start ${os.loadavg()[0].toFixed(1)}`,
-  versions: tjsVersions(), model: `${REPO} replica (tools/replicas, seed 0), WASM, 1 worker × ${THREADS} threads for every setup`,
+  versions: tjsVersions(), model: `${REPO} replica (tools/replicas, seed 0), ${DEVICE === 'webgpu' ? 'WebGPU (SwiftShader here: a CPU emulation, not a GPU)' : 'WASM'}, 1 worker × ${THREADS} threads for every setup`,
   n: { ...N, rounds: ROUNDS, captionTokens: { min: Math.min(...lengths), median: median(lengths), max: Math.max(...lengths) } }, summary, startMemory: results, sideBySide: side,
 }, null, 1) + '\n');

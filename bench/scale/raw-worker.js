@@ -19,7 +19,7 @@ self.onmessage = async ({ data }) => {
       ort.env.wasm.wasmPaths = new URL(dir, self.location.href).href;
       ort.env.wasm.numThreads = data.threads;
       for (const [kind, url] of Object.entries(data.files)) {
-        sessions[kind] = await ort.InferenceSession.create(url, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+        sessions[kind] = await ort.InferenceSession.create(url, { executionProviders: [data.device ?? 'wasm'], graphOptimizationLevel: 'all' });
       }
       self.postMessage({ ok: true });
       return;

@@ -75,6 +75,11 @@ export interface EngineInfo {
    * every session is WASM from the start, 'webgpu' (its asyncify build, which runs both EPs) otherwise.
    */
   ortBuild: 'wasm' | 'webgpu';
+  /**
+   * For a model on WebGPU, per graph made so far: 'agreed' (checked against WASM on one input at this
+   * start) or 'remembered' (agreed at an earlier start on this adapter, same bytes and ORT version).
+   */
+  webgpuChecks?: Record<string, 'agreed' | 'remembered'>;
   /** Bytes of the graph files each worker holds: one model copy. */
   modelBytes: number;
   /** The rate the audio encoder wants; the page decodes straight to it. */

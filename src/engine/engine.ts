@@ -9,7 +9,8 @@ import { assertFitsWasm } from './pool-shape';
 import { MODALITIES, specGraphs, specModalities, type Modality, type ModelSpec } from '../presets/spec';
 import { planDevice, probeWebGpu, type DeviceRequest, type Dtype } from './backend';
 import { warmUpRuntime } from './session';
-import { configureRuntime, runtimeBuild, runtimeCompiledBy, runtimeFallback, wasmThreads, type RuntimeOptions } from './runtime';
+import { configureRuntime, ortVersion, runtimeBuild, runtimeCompiledBy, runtimeFallback, wasmThreads, type RuntimeOptions } from './runtime';
+import { cacheApiMemo } from './device-check-memo';
 import { GraphSessions } from './graph-sessions';
 import { embedOmniItems, type ModalityEncoders } from './omni';
 import { TextProcessor } from './preprocess/text';
@@ -85,6 +86,8 @@ export class Engine {
     this.sessions = new GraphSessions(plan.device, plan.reason, (graph) => this.graphBytes(graph), this.events.onDeviceChange, {
       ...(this.options.wrongOnWebGpu ? { wrongOnWebGpu: true } : {}),
       ...(this.events.onWarning ? { onWarning: this.events.onWarning } : {}),
+      // With the model cache off nothing is stored, the verdicts included.
+      ...(this.options.cache === false ? {} : { checkMemo: { memo: cacheApiMemo(), adapter: gpu.description, ortVersion } }),
     });
     const started = runtime.then(() => warmUpRuntime(plan.device), () => undefined);
     // Cold, every graph is downloaded now (so the model works offline from here on). Warm, only the
@@ -189,6 +192,7 @@ export class Engine {
       runtimeCompiledBy: runtimeCompiledBy(),
       ortBuild: runtimeBuild() ?? 'webgpu',
       modelBytes: this.modelBytes,
+      ...(this.sessions.webgpuChecks.size ? { webgpuChecks: Object.fromEntries(this.sessions.webgpuChecks) } : {}),
       ...(this.audio ? { audioSampleRate: this.audio.config.sampling_rate } : {}),
       ...(instructions ? { instructions } : {}),
     };

@@ -6,6 +6,7 @@ import { DisposedError } from '../errors';
 import type { Device, DeviceChange } from '../contract';
 import { GraphSession, webgpuDevice } from './session';
 import { agreement, AGREEMENT_FLOOR, checkFeeds } from './device-check';
+import { checkKey, type CheckMemo } from './device-check-memo';
 
 export type { DeviceChange };
 
@@ -15,12 +16,18 @@ export interface GraphSessionsOptions {
   /** @internal fault injection: WebGPU sessions compute silently wrong outputs. */
   wrongOnWebGpu?: boolean;
   onWarning?: (message: string) => void;
+  /** Where agreement is remembered across starts, and what it is keyed by besides the graph (src/engine/device-check-memo.ts). */
+  checkMemo?: { memo: CheckMemo; adapter: string; ortVersion: () => string };
 }
+
+/** How each WebGPU session came to serve: compared with WASM now, or agreed at an earlier start. */
+export type WebGpuCheck = 'agreed' | 'remembered';
 
 export class GraphSessions {
   private sessions = new Map<string, Promise<GraphSession>>();
   private disposed = false;
   private watching = false;
+  readonly webgpuChecks = new Map<string, WebGpuCheck>();
 
   constructor(
     public device: Device,
@@ -65,6 +72,13 @@ export class GraphSessions {
   private async checkedOnWebGpu(graph: string, bytes: Uint8Array, gpu: GraphSession): Promise<GraphSession> {
     const feeds = checkFeeds(gpu);
     if (!feeds) return gpu;
+    // A fault-injected session stands for a broken adapter: it is always checked.
+    const memo = this.options.wrongOnWebGpu ? undefined : this.options.checkMemo;
+    const key = memo ? checkKey({ adapter: memo.adapter, ortVersion: memo.ortVersion(), graph, bytes }) : undefined;
+    if (memo && key && (await memo.memo.has(key))) {
+      this.webgpuChecks.set(graph, 'remembered');
+      return gpu;
+    }
     const wasm = await GraphSession.create(graph, bytes, 'wasm');
     let verdict;
     try {
@@ -77,6 +91,8 @@ export class GraphSessions {
     }
     if (verdict.cosine >= AGREEMENT_FLOOR) {
       await wasm.release();
+      this.webgpuChecks.set(graph, 'agreed');
+      if (memo && key) await memo.memo.remember(key);
       return gpu;
     }
     // Wrong numbers are worse than slow ones: the WASM session already made serves this graph.

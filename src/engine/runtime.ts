@@ -73,6 +73,11 @@ export function runtimeCompiledBy(): 'page' | 'worker' {
   return current?.handOver?.used() ? 'page' : 'worker';
 }
 
+/** ORT's version, once started (part of what a remembered device check is keyed by). */
+export function ortVersion(): string {
+  return current?.ort.env.versions?.web ?? 'unknown';
+}
+
 export function wasmThreads(): number {
   return current?.ort.env.wasm.numThreads ?? 1;
 }

@@ -16,7 +16,7 @@ test.beforeAll(() => {
   ensureReplica({ scale: 'mini' });
 });
 
-interface Run { device: string; dtype: string; reason: string; changes: { from: string; to: string; reason: string }[]; text: number[][]; image: number[]; warnings: string[] }
+interface Run { device: string; dtype: string; reason: string; checks?: Record<string, string>; changes: { from: string; to: string; reason: string }[]; text: number[][]; image: number[]; warnings: string[] }
 
 function embedOn(page: import('@playwright/test').Page, host: string, device: 'webgpu' | 'wasm', dtype: Dtype, wrongOnWebGpu = false): Promise<Run> {
   return page.evaluate(async ({ host, device, dtype, captions, wrongOnWebGpu }) => {
@@ -39,7 +39,7 @@ function embedOn(page: import('@playwright/test').Page, host: string, device: 'w
     const image = Array.from((await e.embed(await canvas.convertToBlob({ type: 'image/png' }))).vector);
     const info = e.info;
     await e.dispose();
-    return { device: info.device, dtype: info.dtype, reason: info.deviceReason, changes, text, image, warnings };
+    return { device: info.device, dtype: info.dtype, reason: info.deviceReason, checks: info.webgpuChecks, changes, text, image, warnings };
   }, { host, device, dtype, captions: CAPTIONS, wrongOnWebGpu });
 }
 
@@ -75,6 +75,24 @@ test('a WebGPU session that computes silently wrong vectors is caught at load an
   // Every vector the caller saw is the right one: none was served from the wrong session.
   caught.text.forEach((v, i) => expect(cosine(v, wasm.text[i]!)).toBeGreaterThan(0.99999));
   expect(cosine(caught.image, wasm.image)).toBeGreaterThan(0.99999);
+});
+
+test('a device check that agreed is remembered for the same files on the next start, and not for other files', async ({ served }) => {
+  test.setTimeout(240_000);
+  const host = new URL('/replicas/mini', served.url()).href;
+  const first = await embedOn(served, host, 'webgpu', 'q8');
+  expect(first.device, first.reason).toBe('webgpu');
+  const graphs = Object.keys(first.checks ?? {});
+  expect(graphs.length).toBeGreaterThan(0);
+  expect(Object.values(first.checks!)).toEqual(graphs.map(() => 'agreed'));
+  // A second start in the same profile (a warm start) skips the WASM comparison and serves the same vectors.
+  const again = await embedOn(served, host, 'webgpu', 'q8');
+  expect(again.device).toBe('webgpu');
+  expect(again.checks).toEqual(Object.fromEntries(graphs.map((g) => [g, 'remembered'])));
+  again.text.forEach((v, i) => expect(cosine(v, first.text[i]!)).toBeGreaterThan(0.99999));
+  // Other bytes under the same graph name are checked anew.
+  const fp32 = await embedOn(served, host, 'webgpu', 'fp32');
+  expect(fp32.checks).toEqual(Object.fromEntries(graphs.map((g) => [g, 'agreed'])));
 });
 
 // The audio side (HTSAT: windowed attention, patch merging) and SigLIP's attention-pooling head on
