@@ -5,11 +5,11 @@ on synth.py --v2's images (800 held out). If even this stays at chance, the join
 cannot be blamed on the text side or the loss mix.
 
 Usage (from tools/omni-tiny, after `synth.py --v2 --cache .cache/v2`):
-  /usr/bin/python3 trials/shape-diag/shape_diag.py STEPS [fe|cnn]
+  /usr/bin/python3 trials/shape-diag/shape_diag.py STEPS [fe|fe-grid|cnn]
   TINY=1 ...   train and test on the same 96 images (can it memorise at all?)
   EASY=K ...   the first K steps only on flat-background, large shapes (a curriculum's first stage)
   POOL=max ... the classifier reads the stem's tokens' max, not their mean
-fe: model.FrameEncoder (the shipped stem); cnn: 4 convs + GroupNorm, 8x8 output, 128 channels.
+fe: model.FrameEncoder (the shipped stem); fe-grid: its 64 grid tokens (no Perceiver); cnn: 4 convs + GroupNorm, 8x8 output, 128 channels.
 """
 import json
 import os
@@ -63,14 +63,17 @@ class CNN(nn.Module):
         return x.flatten(2).transpose(1, 2)
 
 
-stem = CNN() if (sys.argv[2:] or ["fe"])[0] == "cnn" else FrameEncoder()
+KIND = (sys.argv[2:] or ["fe"])[0]
+# fe-grid: the shipped FrameEncoder without its Perceiver, i.e. the 64 grid tokens v2's VisionModel max-pools
+stem = CNN() if KIND == "cnn" else FrameEncoder()
 heads = nn.ModuleDict({"colour": nn.Linear(H, 8), "shape": nn.Linear(H, 6), "digit": nn.Linear(H, 10)})
 opt = torch.optim.AdamW(list(stem.parameters()) + list(heads.parameters()), lr=1e-3)
 
 
 def logits(idx):
     x = (torch.from_numpy(imgs[idx]).float() / 255 - 0.5) / 0.5
-    tokens = stem(x.movedim(-1, -3).contiguous())
+    px = x.movedim(-1, -3).contiguous()
+    tokens = stem.grid(px) if KIND == "fe-grid" else stem(px)
     t = tokens.amax(1) if POOL == "max" else tokens.mean(1)
     return {a: h(t) for a, h in heads.items()}
 
