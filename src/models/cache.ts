@@ -165,7 +165,7 @@ export function defaultModelCache(): ModelCache {
 /**
  * Chromium's off-the-record profiles (incognito windows, Playwright's browser.newContext()) keep
  * Cache API bodies in memory and refuse entries past about 256 MB with a bare UnknownError
- * (measured: 254 MB stores, 300 MB fails; a persistent profile stores 500 MB). The quota says
+ * (bench/scale/cache-entry-limit.mjs: 254 MB stores, 270 MB fails; a persistent profile stores 500 MB). The quota says
  * nothing of it, so the warning names the likely cause.
  */
 export const PRIVATE_PROFILE_ENTRY_LIMIT = 256 * 2 ** 20;
