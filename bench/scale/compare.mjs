@@ -66,7 +66,7 @@ const LAUNCH = {
 const browser = await chromium.launch(LAUNCH);
 // Start-up runs in a fresh persistent profile per library, as a user's browser is: in an
 // off-the-record context (browser.newContext(), --incognito) Chromium refuses Cache API entries
-// over about 256 MB (measured: 254 MB stores, 300 MB fails with UnknownError), so CLIP fp32's
+// over about 256 MB (bench/scale/cache-entry-limit.mjs: 254 MB stores, 270 MB fails), so CLIP fp32's
 // 351 MB vision graph is never cached there and every "warm" start downloads it again.
 const INCOGNITO = argv.includes('--incognito');
 async function freshContext() {

@@ -8,6 +8,8 @@
 // model cache keys files by URL, so the bytes are what tells a re-exported file apart). A new
 // driver that keeps the adapter's description is not seen; that is the price of a fast warm start.
 
+import { openNamedCache } from '../models/runtime-cache';
+
 /** Cache API name of the remembered verdicts. */
 export const DEVICE_CHECK_CACHE = 'omni-embed-device-checks-v1';
 
@@ -35,27 +37,15 @@ export function checkKey(parts: { adapter: string; ortVersion: string; graph: st
 
 /** The Cache API memo; with no Cache API (or storage blocked) nothing is remembered and every start checks. */
 export function cacheApiMemo(): CheckMemo {
-  const open = async (): Promise<Cache | undefined> => {
-    try {
-      return await (globalThis as { caches?: CacheStorage }).caches?.open(DEVICE_CHECK_CACHE);
-    } catch {
-      return undefined;
-    }
-  };
   return {
     async has(key) {
-      try {
-        return (await (await open())?.match(key)) !== undefined;
-      } catch {
-        return false;
-      }
+      const cache = await openNamedCache(DEVICE_CHECK_CACHE);
+      return (await cache?.match(key).catch(() => undefined)) !== undefined;
     },
     async remember(key) {
-      try {
-        await (await open())?.put(key, new Response('agreed', { headers: { 'Content-Type': 'text/plain' } }));
-      } catch {
-        // Not remembered: the next start checks again.
-      }
+      const cache = await openNamedCache(DEVICE_CHECK_CACHE);
+      // Not remembered: the next start checks again.
+      await cache?.put(key, new Response('agreed', { headers: { 'Content-Type': 'text/plain' } })).catch(() => undefined);
     },
   };
 }

@@ -173,8 +173,8 @@ export const PRIVATE_PROFILE_ENTRY_LIMIT = 256 * 2 ** 20;
 /** Maps a storage failure on `put` to the typed error (QuotaExceededError or CacheError). */
 export function cacheWriteError(url: string, bytes: number, err: unknown): QuotaExceededError | CacheError {
   if (isQuotaError(err)) return new QuotaExceededError(url, bytes, err);
-  const unknown = (err as { name?: string } | undefined)?.name === 'UnknownError';
-  const hint = unknown && bytes > PRIVATE_PROFILE_ENTRY_LIMIT
+  const bareUnknownError = (err as { name?: string } | undefined)?.name === 'UnknownError';
+  const hint = bareUnknownError && bytes > PRIVATE_PROFILE_ENTRY_LIMIT
     ? `a private (incognito) window refuses cache entries over about ${PRIVATE_PROFILE_ENTRY_LIMIT / 2 ** 20} MiB, and this file is ${(bytes / 2 ** 20).toFixed(0)} MiB; it will be downloaded again on the next start`
     : undefined;
   return new CacheError(url, 'write', err, hint);

@@ -40,11 +40,12 @@ const isWasm = (b: ArrayBuffer): boolean => {
   return h.length === 4 && h[0] === 0 && h[1] === 0x61 && h[2] === 0x73 && h[3] === 0x6d;
 };
 
-async function defaultCache(): Promise<RuntimeCacheLike | null> {
+/** A Cache API cache by name; null without the Cache API or where storage is blocked. */
+export async function openNamedCache(name: string): Promise<RuntimeCacheLike | null> {
   const c = (globalThis as { caches?: CacheStorage }).caches;
   if (!c) return null;
   try {
-    const opened = await c.open(RUNTIME_CACHE_NAME);
+    const opened = await c.open(name);
     return { match: (k) => opened.match(k), put: (k, r) => opened.put(k, r), delete: (k) => opened.delete(k) };
   } catch {
     return null;
@@ -60,7 +61,7 @@ interface Lookup {
 
 async function lookup(url: string, o: RuntimeBinaryOptions): Promise<Lookup> {
   const key = runtimeCacheKey(url, o.version);
-  const cache = o.cache === undefined ? await defaultCache() : o.cache;
+  const cache = o.cache === undefined ? await openNamedCache(RUNTIME_CACHE_NAME) : o.cache;
   const hit = await cache?.match(key).catch(() => undefined);
   return { key, cache, hit };
 }
