@@ -123,6 +123,12 @@ def step_loss(model, data, task, B, direction_head, heads=None):
     """heads: v2's shared attribute classifiers (attributes_aux.AttributeHeads), or None for the v1 recipe."""
     r = data.rng
     scale = model.logit_scale.clamp(max=math.log(100.0)).exp()
+    if task == "attr":
+        # v2's warm-up: the vision tower and the attribute heads alone, so that shape and digit are on the
+        # image embedding's axes before InfoNCE, which colour and position already satisfy, takes over
+        idx = r.choice(len(data.images), B, replace=False)
+        ie, _ = model.vision(img_tensor(data.images[idx]))
+        return heads(ie, aux.labels(data.concepts, [int(data.image_c[i]) for i in idx]))
     if task == "t2i":
         idx = r.choice(len(data.images), B, replace=False)
         cs = [int(data.image_c[i]) for i in idx]
@@ -227,6 +233,8 @@ def main():
     ap.add_argument("--cache", default=CACHE, help="folder with synth.py's train.npz (e.g. a --v2 trial's)")
     ap.add_argument("--arch", default="v1", choices=["v1", "v2"],
                     help="v2: model.MotionStemV2, attribute heads, one-attribute-off captions, more image steps")
+    ap.add_argument("--attr-warmup", type=int, default=0,
+                    help="v2: the first N of --steps train only the vision tower on the attribute heads")
     args = ap.parse_args()
     CACHE = args.cache
     torch.set_num_threads(2)
@@ -261,9 +269,15 @@ def main():
         return
     t0 = time.time()
     hist = {t: [] for t in TASKS}
+    if args.attr_warmup and heads is None:
+        sys.exit("--attr-warmup needs --arch v2 (the attribute heads)")
+    hist["attr"] = []
     for s in range(args.steps):
-        task = TASKS[int(data.rng.choice(len(TASKS), p=TASK_P_V2 if args.arch == "v2" else TASK_P))]
-        if task not in args.tasks.split(","):
+        if s < args.attr_warmup:
+            task = "attr"
+        else:
+            task = TASKS[int(data.rng.choice(len(TASKS), p=TASK_P_V2 if args.arch == "v2" else TASK_P))]
+        if task != "attr" and task not in args.tasks.split(","):
             continue
         model.train()
         loss = step_loss(model, data, task, args.batch, direction_head, heads)
