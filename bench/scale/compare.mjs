@@ -5,7 +5,7 @@
 // one-query latency and peak page+workers memory. Start-up and memory: one library per page;
 // throughput and latency: all three in one page, in alternating rounds (a ratio needs both sides
 // measured under the same load, and this machine's load shifts by the minute).
-//   node scripts/build.mjs && node bench/scale/compare.mjs [--model clip|clap] [--runs 1] [--rounds 3] [--only fp32,q8] [--libs omni,tjs,raw] [--device wasm|webgpu] [--images 16] [--texts 64] [--incognito] [--port 4612] [--out bench/scale/compare.json]
+//   node scripts/build.mjs && node bench/scale/compare.mjs [--model clip|clap] [--runs 1] [--rounds 3] [--only fp32,q8] [--libs omni,tjs,raw] [--device wasm|webgpu] [--images 16] [--texts 64] [--incognito] [--start-only] [--port 4612] [--out bench/scale/compare.json]
 //   → bench/scale/compare.json (the table in docs/benchmarks.md is written from it by hand)
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
@@ -69,6 +69,9 @@ const browser = await chromium.launch(LAUNCH);
 // over about 256 MB (bench/scale/cache-entry-limit.mjs: 254 MB stores, 270 MB fails), so CLIP fp32's
 // 351 MB vision graph is never cached there and every "warm" start downloads it again.
 const INCOGNITO = argv.includes('--incognito');
+// --start-only: each library's page stops at its first vector (no throughput or memory rows), so several
+// alternating runs fit: on SwiftShader one start varies by seconds with the machine's load.
+const START_ONLY = argv.includes('--start-only');
 async function freshContext() {
   if (INCOGNITO) return browser.newContext();
   const dir = mkdtempSync(resolve(os.tmpdir(), 'omni-bench-profile-'));
@@ -80,7 +83,7 @@ async function freshContext() {
 const images = JSON.parse(readFileSync(resolve(root, 'data/heldout/index.json'), 'utf8')).items.filter((i) => i.files?.image).slice(0, N.images).map((i) => i.files.image);
 
 async function library(page, lib, dtype, phase) {
-  return page.evaluate(async ({ lib, dtype, texts, images, n, threads, phase, origin, repo, device }) => {
+  return page.evaluate(async ({ lib, dtype, texts, images, n, threads, phase, origin, repo, device, startOnly }) => {
     const B = await import('/bench/embed/harness.js');
     await B.loadInputs({ captions: texts, images, audio: [] });
     const mem = async () => (await performance.measureUserAgentSpecificMemory()).bytes;
@@ -92,7 +95,7 @@ async function library(page, lib, dtype, phase) {
     await B.create(name, { device, dtype, workers: 1, threads, hub, batch: { text: n.texts, image: n.images } });
     await B.throughput(name, 'text', 1);
     const start = performance.now() - t0;
-    if (phase === 'cold') { await B.dispose(name); return { start }; }
+    if (phase === 'cold' || startOnly) { await B.dispose(name); return { start }; }
     await B.warm(name, 'image', 1);
     await sample();
     const img = await B.throughput(name, 'image', n.images);
@@ -103,11 +106,11 @@ async function library(page, lib, dtype, phase) {
     await sample();
     await B.dispose(name);
     return { start, imagesPerS: img.perSec, textsPerS: txt.perSec, queryMs: q.sort((a, b) => a - b)[q.length >> 1], peakMB: peak / 1e6, longTasks: img.longTasks + txt.longTasks };
-  }, { lib, dtype, texts, images, n: N, threads: THREADS, phase, origin: server.origin, repo: REPO, device: DEVICE });
+  }, { lib, dtype, texts, images, n: N, threads: THREADS, phase, origin: server.origin, repo: REPO, device: DEVICE, startOnly: START_ONLY });
 }
 
 async function raw(page, dtype, phase) {
-  return page.evaluate(async ({ dtype, ids, n, threads, suffix, repo, phase, device }) => {
+  return page.evaluate(async ({ dtype, ids, n, threads, suffix, repo, phase, device, startOnly }) => {
     const mem = async () => (await performance.measureUserAgentSpecificMemory()).bytes;
     const w = new Worker('/bench/scale/raw-worker.js', { type: 'module' });
     const call = (msg) => new Promise((res, rej) => { w.onmessage = ({ data }) => (data.ok ? res(data) : rej(new Error(data.error))); w.postMessage(msg); });
@@ -116,7 +119,7 @@ async function raw(page, dtype, phase) {
     await call({ op: 'init', threads, device, files: { text: `${base}text_model${suffix}.onnx`, vision: `${base}vision_model${suffix}.onnx` } });
     await call({ kind: 'text', batches: [ids.slice(0, 1)], padId: 49407 });
     const start = performance.now() - t0;
-    if (phase === 'cold') { w.terminate(); return { start }; }
+    if (phase === 'cold' || startOnly) { w.terminate(); return { start }; }
     await call({ kind: 'vision', sizes: [1] });
     const img = await call({ kind: 'vision', sizes: [n.images] });
     const txt = await call({ kind: 'text', batches: [ids], padId: 49407 });
@@ -125,7 +128,7 @@ async function raw(page, dtype, phase) {
     const peakMB = (await mem()) / 1e6;
     w.terminate();
     return { start, imagesPerS: n.images / (img.ms / 1000), textsPerS: ids.length / (txt.ms / 1000), queryMs: q.sort((a, b) => a - b)[q.length >> 1], peakMB };
-  }, { dtype, ids, n: N, threads: THREADS, suffix: SUFFIX[dtype], repo: REPO, phase, device: DEVICE });
+  }, { dtype, ids, n: N, threads: THREADS, suffix: SUFFIX[dtype], repo: REPO, phase, device: DEVICE, startOnly: START_ONLY });
 }
 
 /**
@@ -199,7 +202,7 @@ try {
         log(`run ${run + 1} ${dtype} ${lib} start/memory`, JSON.stringify(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === undefined ? null : +v.toFixed(2)]))));
         ((results[dtype] ??= {})[lib] ??= []).push(r);
       }
-      if (ROUNDS === 0) continue; // --rounds 0: start-up and memory only
+      if (ROUNDS === 0 || START_ONLY) continue; // --rounds 0: start-up and memory only
       const page = await browser.newPage();
       await page.goto(`${server.origin}/bench/embed/page.html`);
       const t = await sideBySide(page, dtype, ROUNDS);
@@ -232,6 +235,8 @@ for (const [dtype, libs] of Object.entries(results)) {
     'images omni/tjs': ratio(s.omni?.imagesPerS, s.tjs?.imagesPerS), 'texts omni/tjs': ratio(s.omni?.textsPerS, s.tjs?.textsPerS),
     'query tjs/omni': ratio(s.tjs?.queryMs, s.omni?.queryMs), 'warm start omni/tjs': ratio(s.omni?.warmStart, s.tjs?.warmStart),
     'peak memory omni/tjs': ratio(s.omni?.peakMB, s.tjs?.peakMB),
+    // Pairs from the same run: the spread says how much one run's ratio can be trusted.
+    'warm start omni/tjs per run': libs.omni && libs.tjs ? libs.omni.map((o, i) => ratio(o.warmStart, libs.tjs[i]?.warmStart)) : null,
   };
 }
 console.log(JSON.stringify(summary, null, 1));
