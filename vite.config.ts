@@ -23,12 +23,13 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('.', import.meta.url));
 const r = (p: string) => resolve(root, p);
 
-// Two onnxruntime-web builds ship (src/engine/runtime.ts): the webgpu entry runs both EPs from its
-// asyncify .wasm; the wasm entry, for workers that only run WASM, starts in a third of the time.
+// Three onnxruntime-web builds ship (src/engine/runtime.ts): the webgpu entry runs both EPs from its
+// asyncify .wasm; the jspi entry does the same, faster to start, where the browser has JSPI; the wasm
+// entry, for workers that only run WASM, starts in a third of the asyncify build's time.
 const ORT_DIST = r('node_modules/onnxruntime-web/dist');
-const ORT_WASM = { webgpu: 'ort-wasm-simd-threaded.asyncify.wasm', wasm: 'ort-wasm-simd-threaded.wasm' };
-const ORT_ENTRY = { 'onnxruntime-web/webgpu': './ort.webgpu.min.mjs', 'onnxruntime-web/wasm': './ort.wasm.min.mjs' } as Record<string, string>;
-const ORT_BESIDE_BROWSER_WORKER = ['ort.webgpu.min.mjs', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs'];
+const ORT_WASM = { webgpu: 'ort-wasm-simd-threaded.asyncify.wasm', jspi: 'ort-wasm-simd-threaded.jspi.wasm', wasm: 'ort-wasm-simd-threaded.wasm' };
+const ORT_ENTRY = { 'onnxruntime-web/webgpu': './ort.webgpu.min.mjs', 'onnxruntime-web/jspi': './ort.jspi.min.mjs', 'onnxruntime-web/wasm': './ort.wasm.min.mjs' } as Record<string, string>;
+const ORT_BESIDE_BROWSER_WORKER = ['ort.webgpu.min.mjs', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort.jspi.min.mjs', 'ort-wasm-simd-threaded.jspi.mjs', 'ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs'];
 const BARE_DEPS = [/^onnxruntime-web(\/.*)?$/, /^comlink$/, /^@huggingface\/tokenizers$/];
 // The default model ships inside the package: configs, manifest, and the two graph variants the
 // defaults pick (fp32 on WebGPU, 8-bit on WASM). Other variants load from a host the app names.
@@ -83,13 +84,13 @@ function workerDefaults(toDist: string): Plugin {
       if (chunk?.type !== 'chunk') this.error('workers/embed.worker.js was not built');
       const modelFiles = existsSync(MODEL_SRC) ? listFiles(MODEL_SRC).filter(shipsModelFile).sort() : [];
       const model = modelFiles.map((f) => `    ${JSON.stringify(f)}: ${url(`models/omni-tiny/${f}`)},`).join('\n');
-      const runtime = `{ wasm: ${url(`workers/${ORT_WASM.wasm}`)}, webgpu: ${url(`workers/${ORT_WASM.webgpu}`)} }`;
+      const runtime = `{ ${Object.entries(ORT_WASM).map(([build, f]) => `${build}: ${url(`workers/${f}`)}`).join(', ')} }`;
       chunk.code += `\n// Added by vite.config.ts: where the bundled model and ORT's runtimes live.\nglobalThis.__omniEmbedDefaults = {\n  runtime: ${runtime},\n  model: {\n${model}\n  },\n};\n`;
     },
   };
 }
 
-/** dist/ ships ORT's two .wasm files once (dist/workers/) and the bundled model (dist/models/omni-tiny/). */
+/** dist/ ships ORT's three .wasm files once (dist/workers/) and the bundled model (dist/models/omni-tiny/). */
 function bundlerAssets(): Plugin {
   return {
     name: 'omni-embed:bundler-assets',

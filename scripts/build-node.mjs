@@ -1,5 +1,5 @@
 // Builds omni-embed/node into dist/node/: the same engine source as the browser worker, bundled
-// with both `onnxruntime-web/webgpu` and `onnxruntime-web/wasm` aliased to src/node/ort-shim.ts (onnxruntime-node behind the same
+// with `onnxruntime-web/webgpu`, `/jspi` and `/wasm` aliased to src/node/ort-shim.ts (onnxruntime-node behind the same
 // API), so the engine runs unchanged on a server. Runtime dependencies stay bare imports: comlink,
 // @huggingface/tokenizers, and the optional peers onnxruntime-node, sharp and @electric-sql/pglite.
 // Run after scripts/build.mjs (which empties dist/ first); it uses dist/models/omni-tiny/ as the
@@ -23,7 +23,7 @@ await build({
   logLevel: 'warn',
   publicDir: false,
   // both ORT builds the engine may import (src/engine/runtime.ts) are onnxruntime-node here
-  resolve: { alias: [{ find: /^onnxruntime-web\/(webgpu|wasm)$/, replacement: r('src/node/ort-shim.ts') }] },
+  resolve: { alias: [{ find: /^onnxruntime-web\/(webgpu|jspi|wasm)$/, replacement: r('src/node/ort-shim.ts') }] },
   build: {
     outDir: r('dist/node'),
     emptyOutDir: true,

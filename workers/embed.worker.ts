@@ -14,8 +14,8 @@ import { DisposedError, OmniEmbedError } from '../src/errors';
  * see those and emit the files with the app, so defaults work without copying anything by hand.
  */
 export interface DefaultAssets {
-  /** ORT's .wasm for each of its two builds (src/engine/runtime.ts). */
-  runtime: { wasm: string; webgpu: string };
+  /** ORT's .wasm for each of its builds (src/engine/runtime.ts). */
+  runtime: { wasm: string; jspi: string; webgpu: string };
   model: Record<string, string>;
 }
 

@@ -27,8 +27,8 @@ export async function snapshotOmni() {
   rmSync(snap, { recursive: true, force: true });
   mkdirSync(snap, { recursive: true });
   cpSync(dist, snap, { recursive: true });
-  // both ORT builds' runtimes (src/engine/runtime.ts): the page passes this folder as wasmPaths
-  for (const f of ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm']) {
+  // every ORT build's runtime (src/engine/runtime.ts): the page passes this folder as wasmPaths
+  for (const f of ['asyncify.mjs', 'asyncify.wasm', 'jspi.mjs', 'jspi.wasm', 'mjs', 'wasm'].map((ext) => `ort-wasm-simd-threaded.${ext}`)) {
     copyFileSync(resolve(root, 'node_modules/onnxruntime-web/dist', f), resolve(snap, 'workers', f));
   }
 }

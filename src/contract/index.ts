@@ -72,9 +72,10 @@ export interface EngineInfo {
   runtimeCompiledBy: 'page' | 'worker';
   /**
    * The onnxruntime-web build the worker runs: 'wasm' (its wasm-only build, lighter to start) when
-   * every session is WASM from the start, 'webgpu' (its asyncify build, which runs both EPs) otherwise.
+   * every session is WASM from the start; otherwise its webgpu build, which runs both EPs: 'jspi'
+   * where the browser has JSPI (faster to start), 'webgpu' (the asyncify form) elsewhere.
    */
-  ortBuild: 'wasm' | 'webgpu';
+  ortBuild: 'wasm' | 'jspi' | 'webgpu';
   /**
    * For a model on WebGPU, per graph made so far: 'agreed' (checked against WASM on one input at this
    * start) or 'remembered' (agreed at an earlier start on this adapter, same bytes and ORT version).

@@ -100,7 +100,10 @@ export class Engine {
     await runtime;
     await started;
     const fellBack = runtimeFallback();
-    if (fellBack) this.events.onWarning?.(`ORT's wasm build could not be loaded (${fellBack}); running its webgpu build, which starts slower. Serve ort-wasm-simd-threaded.{mjs,wasm} beside the others (docs/model-loading.md, "Two ORT builds")`);
+    if (fellBack) {
+      const files = fellBack.from === 'jspi' ? 'ort-wasm-simd-threaded.jspi.{mjs,wasm}' : 'ort-wasm-simd-threaded.{mjs,wasm}';
+      this.events.onWarning?.(`ORT's ${fellBack.from} build could not be loaded (${fellBack.reason}); running its asyncify webgpu build, which starts slower. Serve ${files} beside the others (docs/model-loading.md, "ORT builds")`);
+    }
     this.modelBytes = [...this.pendingBytes.values()].reduce((sum, b) => sum + b.byteLength, cachedRest ?? 0);
     // Refuse before ORT copies the weights in: past wasm32's 4 GiB the worker would abort, not throw.
     assertFitsWasm(this.modelBytes);

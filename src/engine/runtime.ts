@@ -1,24 +1,32 @@
 // Which onnxruntime-web build a worker runs, and starting it.
 //
-// onnxruntime-web ships two builds that matter here. The webgpu build runs both EPs (webgpu,
-// wasm) from a 27 MB asyncify .wasm. The wasm build runs only the wasm EP, from a 14 MB .wasm
-// without asyncify. A worker that will only ever use WASM starts on the wasm build. Starting it
-// (instantiate plus a one-node session) takes 0.45x the time of the webgpu build, and from the
-// read bytes to the first vector 0.60x (bench/embed/ort-builds.mjs, quiet machine). That start was most of a warm
-// start. A worker that may use WebGPU starts on the webgpu build. A later move to WASM (device
-// loss, a wrong-on-WebGPU graph) stays on that build, because one worker holds one ORT.
+// onnxruntime-web ships three builds that matter here, all from one version. The wasm build runs
+// only the wasm EP, from a 14 MB .wasm. The webgpu build runs both EPs (webgpu, wasm); it comes in
+// two forms that differ in how the C++ side waits for the GPU: asyncify (27 MB .wasm, runs in every
+// browser with WebGPU) and JSPI (17 MB, needs WebAssembly.Suspending/promising, Chromium 137+).
+// A worker that will only ever use WASM starts on the wasm build: its start (instantiate plus a
+// one-node session) takes 0.45x the time of the asyncify build, and from the read bytes to the first
+// vector 0.60x (bench/embed/ort-builds.mjs, quiet machine). A worker that may use WebGPU starts on
+// the JSPI form where the browser has JSPI: on the CLIP text graph it reaches its first vector in
+// 0.59-0.64x the time of the asyncify form (bench/scale/ort-start.mjs). Elsewhere, or when its files
+// are missing, it starts on asyncify. A later move to WASM (device loss, a wrong-on-WebGPU graph)
+// stays on the build it started, because one worker holds one ORT.
 
 import type * as Ort from 'onnxruntime-web/webgpu';
 import { runtimeBinary } from '../models/runtime-cache';
 import { handOverRuntime, type HandOver } from './compiled-runtime';
 
 export type OrtModule = typeof Ort;
-/** 'wasm': ORT's wasm-only build; 'webgpu': its webgpu build (asyncify), which also runs the wasm EP. */
-export type OrtBuild = 'wasm' | 'webgpu';
+/**
+ * 'wasm': ORT's wasm-only build; 'jspi': its webgpu build on JSPI; 'webgpu': its webgpu build on
+ * asyncify. Both webgpu forms also run the wasm EP.
+ */
+export type OrtBuild = 'wasm' | 'jspi' | 'webgpu';
 
 /** The runtime file each build loads. */
 const RUNTIME_FILE: Record<OrtBuild, string> = {
   wasm: 'ort-wasm-simd-threaded.wasm',
+  jspi: 'ort-wasm-simd-threaded.jspi.wasm',
   webgpu: 'ort-wasm-simd-threaded.asyncify.wasm',
 };
 
@@ -45,8 +53,8 @@ interface Started {
   ort: OrtModule;
   build: OrtBuild;
   handOver?: HandOver;
-  /** Why the wasm build was asked for and not started (the webgpu build runs instead). */
-  fellBack?: string;
+  /** Why the lighter build was asked for and not started: which one, and the reason. */
+  fellBack?: { from: OrtBuild; reason: string };
 }
 
 let started: Promise<Started> | undefined;
@@ -63,8 +71,8 @@ export function runtimeBuild(): OrtBuild | undefined {
   return current?.build;
 }
 
-/** Set when the wasm build was wanted but could not be loaded: the reason, for a warning. */
-export function runtimeFallback(): string | undefined {
+/** Set when a lighter build was wanted but could not be loaded: which, and why, for a warning. */
+export function runtimeFallback(): { from: OrtBuild; reason: string } | undefined {
   return current?.fellBack;
 }
 
@@ -84,8 +92,9 @@ export function wasmThreads(): number {
 
 /**
  * ORT's env is global per worker: it is chosen and set once, before the first session. `wasmOnly`:
- * this worker's sessions will all be WASM, so the lighter wasm build is tried first. If its files
- * cannot be loaded (an app that copied only the webgpu build's files), the webgpu build runs instead.
+ * this worker's sessions will all be WASM, so the lighter wasm build is tried first; otherwise the
+ * JSPI form of the webgpu build, where the browser has JSPI. If the lighter build's files cannot be
+ * loaded (an app that copied only the asyncify build's files), the asyncify build runs instead.
  */
 export function configureRuntime(options: RuntimeOptions & { wasmOnly: boolean }): Promise<void> {
   // A failed start is not remembered: the next start in this worker tries again.
@@ -93,23 +102,29 @@ export function configureRuntime(options: RuntimeOptions & { wasmOnly: boolean }
   return started.then((s) => { current = s; });
 }
 
+/** JSPI (WebAssembly.Suspending and .promising): what ORT's jspi build needs instead of asyncify. */
+export function hasJspi(): boolean {
+  const wasm = globalThis.WebAssembly as unknown as Record<string, unknown> | undefined;
+  return typeof wasm?.Suspending === 'function' && typeof wasm?.promising === 'function';
+}
+
 async function start(options: RuntimeOptions & { wasmOnly: boolean }): Promise<Started> {
   const pinned = pinnedBuild(options.wasmPaths);
-  if (options.wasmOnly && pinned !== 'webgpu') {
-    try {
-      return await startBuild('wasm', options);
-    } catch (err) {
-      if (pinned === 'wasm') throw err;
-      return { ...(await startBuild('webgpu', options)), fellBack: String((err as Error)?.message ?? err) };
-    }
+  if (pinned) return startBuild(pinned, options);
+  const preferred: OrtBuild = options.wasmOnly ? 'wasm' : hasJspi() ? 'jspi' : 'webgpu';
+  if (preferred === 'webgpu') return startBuild('webgpu', options);
+  try {
+    return await startBuild(preferred, options);
+  } catch (err) {
+    return { ...(await startBuild('webgpu', options)), fellBack: { from: preferred, reason: String((err as Error)?.message ?? err) } };
   }
-  return startBuild('webgpu', options);
 }
 
 /** `{ mjs, wasm }` names one build's files; a folder (or nothing) leaves the choice open. */
 function pinnedBuild(wasmPaths: RuntimeOptions['wasmPaths']): OrtBuild | undefined {
   if (typeof wasmPaths !== 'object' || !wasmPaths.wasm) return undefined;
-  return fileName(wasmPaths.wasm) === RUNTIME_FILE.wasm ? 'wasm' : 'webgpu';
+  const name = fileName(wasmPaths.wasm);
+  return (Object.keys(RUNTIME_FILE) as OrtBuild[]).find((b) => RUNTIME_FILE[b] === name) ?? 'webgpu';
 }
 
 function fileName(url: string): string {
@@ -117,8 +132,10 @@ function fileName(url: string): string {
 }
 
 async function importBuild(build: OrtBuild): Promise<OrtModule> {
-  // Two literal specifiers, so app bundlers see (and emit) both builds.
-  return build === 'wasm' ? (await import('onnxruntime-web/wasm')) as unknown as OrtModule : await import('onnxruntime-web/webgpu');
+  // Literal specifiers, so app bundlers see (and emit) every build.
+  if (build === 'wasm') return (await import('onnxruntime-web/wasm')) as unknown as OrtModule;
+  if (build === 'jspi') return (await import('onnxruntime-web/jspi')) as unknown as OrtModule;
+  return import('onnxruntime-web/webgpu');
 }
 
 /** Where the build's .wasm is, when the app (or the bundled defaults) said so. */

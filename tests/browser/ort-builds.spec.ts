@@ -1,6 +1,7 @@
 // A worker that will only run WASM starts on onnxruntime-web's wasm build (src/engine/runtime.ts);
-// one that may run WebGPU starts on the webgpu (asyncify) build. Both must give the same vectors, and
-// a page whose runtime folder lacks the wasm build's files must still start, on the webgpu build.
+// one that may run WebGPU starts on the webgpu build's JSPI form where the browser has JSPI (this
+// Chromium does), else on its asyncify form. All must give the same vectors, and a page whose runtime
+// folder lacks the lighter build's files must still start, on the asyncify build.
 import { test, expect } from './fixtures';
 
 const TEXTS = ['a red circle', 'a blue square moving left', 'a green handwritten digit 7'];
@@ -57,14 +58,51 @@ test("a runtime folder without the wasm build's files starts on the webgpu build
   expect(r.warnings.some((w) => /wasm build could not be loaded.*ort-wasm-simd-threaded\.\{mjs,wasm\}/.test(w))).toBe(true);
 });
 
-test('a worker that may run WebGPU starts on the webgpu build', async ({ served }) => {
-  const r = await served.evaluate(async () => {
+test('a worker that may run WebGPU starts on the JSPI build, with the vectors of the asyncify build', async ({ served }) => {
+  const r = await served.evaluate(async (texts) => {
     const omni = await import('/dist/browser/index.js');
-    const e = await omni.createEmbedder({ device: 'webgpu', workers: 1 });
+    const jspi = typeof (WebAssembly as unknown as { Suspending?: unknown }).Suspending === 'function';
+    const run = async (opts: Record<string, unknown>) => {
+      const e = await omni.createEmbedder({ device: 'webgpu', workers: 1, ...opts });
+      const vs = await e.embedBatch(texts);
+      const info = e.info;
+      await e.dispose();
+      return { build: info.ortBuild, device: info.device, vectors: vs.map((v) => Array.from(v.vector)) };
+    };
+    const pinned = { wasm: new URL('/dist/workers/ort-wasm-simd-threaded.asyncify.wasm', location.href).href };
+    return { jspi, chosen: await run({}), asyncify: await run({ wasmPaths: pinned }) };
+  }, TEXTS);
+  expect(r.jspi, 'this Chromium has JSPI; without it the asyncify build is the default').toBe(true);
+  expect(r.chosen.build).toBe('jspi');
+  expect(r.asyncify.build).toBe('webgpu');
+  expect(r.chosen.device).toBe('webgpu');
+  expect(r.asyncify.device).toBe('webgpu');
+  for (let i = 0; i < TEXTS.length; i++) {
+    const a = r.chosen.vectors[i]!, b = r.asyncify.vectors[i]!;
+    expect(a.length).toBe(256);
+    // The same WebGPU kernels; only how the C++ side awaits the GPU differs.
+    expect(Math.max(...a.map((x, k) => Math.abs(x - b[k]!)))).toBeLessThan(1e-5);
+  }
+});
+
+test("a runtime folder without the JSPI build's files starts WebGPU on the asyncify build, and says so", async ({ served }) => {
+  const refused: string[] = [];
+  await served.context().route(/\/ort-wasm-simd-threaded\.jspi\.wasm/, (route) => {
+    refused.push(route.request().url());
+    return route.fulfill({ status: 404, body: 'not here' });
+  });
+  const r = await served.evaluate(async () => {
+    await caches.delete('omni-embed-runtime-v1');
+    const omni = await import('/dist/browser/index.js');
+    const e = await omni.createEmbedder({ device: 'webgpu', workers: 1, wasmPaths: new URL('/ort/', location.href).href });
+    const warnings: string[] = [];
+    e.on('warning', (w) => warnings.push(String(w)));
     const v = await e.embed('a red circle');
     const info = e.info;
     await e.dispose();
-    return { build: info.ortBuild, device: info.device, dims: v.vector.length };
+    return { build: info.ortBuild, device: info.device, dims: v.vector.length, warnings };
   });
-  expect(r).toEqual({ build: 'webgpu', device: 'webgpu', dims: 256 });
+  expect(refused.length).toBeGreaterThan(0);
+  expect(r).toMatchObject({ build: 'webgpu', device: 'webgpu', dims: 256 });
+  expect(r.warnings.some((w) => /jspi build could not be loaded.*ort-wasm-simd-threaded\.jspi\.\{mjs,wasm\}/.test(w))).toBe(true);
 });

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ALLOWED = /^(dist\/.+|README\.md|LICENSE|package\.json)$/;
-const NEEDED = ['dist/index.js', 'dist/workers/embed.worker.js', 'dist/workers/ort-wasm-simd-threaded.asyncify.wasm', 'dist/workers/ort-wasm-simd-threaded.wasm', 'dist/browser/workers/ort.wasm.min.mjs', 'dist/browser/workers/ort-wasm-simd-threaded.mjs', 'dist/types/src/index.d.ts', 'dist/browser/index.js', 'dist/browser/workers/embed.worker.js', 'dist/models/omni-tiny/manifest.json', 'LICENSE', 'README.md'];
+const NEEDED = ['dist/index.js', 'dist/workers/embed.worker.js', 'dist/workers/ort-wasm-simd-threaded.asyncify.wasm', 'dist/workers/ort-wasm-simd-threaded.wasm', 'dist/workers/ort-wasm-simd-threaded.jspi.wasm', 'dist/browser/workers/ort.jspi.min.mjs', 'dist/browser/workers/ort-wasm-simd-threaded.jspi.mjs', 'dist/browser/workers/ort.wasm.min.mjs', 'dist/browser/workers/ort-wasm-simd-threaded.mjs', 'dist/types/src/index.d.ts', 'dist/browser/index.js', 'dist/browser/workers/embed.worker.js', 'dist/models/omni-tiny/manifest.json', 'LICENSE', 'README.md'];
 
 // Users install the tarball: it must carry the built library and nothing from the repo's workshop.
 describe('npm pack', () => {
