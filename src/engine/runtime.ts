@@ -32,7 +32,7 @@ const RUNTIME_FILE: Record<OrtBuild, string> = {
 
 export interface RuntimeOptions {
   /**
-   * ORT's runtime files: a folder holding them (both builds' files are looked for there), or
+   * ORT's runtime files: a folder holding them (every build's files are looked for there), or
    * `{ mjs, wasm }` URLs of one build's files (the build is read from the file name). Default:
    * beside ORT itself.
    */
