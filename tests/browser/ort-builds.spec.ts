@@ -6,30 +6,42 @@ import { test, expect } from './fixtures';
 
 const TEXTS = ['a red circle', 'a blue square moving left', 'a green handwritten digit 7'];
 
-test('WASM-only workers run the wasm build, with the vectors of the webgpu build', async ({ served }) => {
-  const r = await served.evaluate(async (texts) => {
+type Page = import('@playwright/test').Page;
+
+/** The same texts on `device` twice: on the build the SDK picks, and on the asyncify build, pinned by its `.wasm` file name. */
+function defaultVsAsyncify(page: Page, device: 'wasm' | 'webgpu') {
+  return page.evaluate(async ({ texts, device }) => {
     const omni = await import('/dist/browser/index.js');
     const run = async (opts: Record<string, unknown>) => {
-      const e = await omni.createEmbedder({ device: 'wasm', workers: 1, ...opts });
+      const e = await omni.createEmbedder({ device, workers: 1, ...opts });
       const vs = await e.embedBatch(texts);
       const info = e.info;
       await e.dispose();
       return { build: info.ortBuild, device: info.device, vectors: vs.map((v) => Array.from(v.vector)) };
     };
-    // `{ wasm }` naming the asyncify file pins the webgpu build, here running the wasm EP.
     const pinned = { wasm: new URL('/dist/workers/ort-wasm-simd-threaded.asyncify.wasm', location.href).href };
-    return { light: await run({}), asyncify: await run({ wasmPaths: pinned }) };
-  }, TEXTS);
-  expect(r.light.build).toBe('wasm');
-  expect(r.asyncify.build).toBe('webgpu');
-  expect(r.light.device).toBe('wasm');
-  expect(r.asyncify.device).toBe('wasm');
+    const jspi = typeof (WebAssembly as unknown as { Suspending?: unknown }).Suspending === 'function';
+    return { jspi, chosen: await run({}), asyncify: await run({ wasmPaths: pinned }) };
+  }, { texts: TEXTS, device });
+}
+
+function expectSameVectors(a: number[][], b: number[][]) {
+  expect(a).toHaveLength(TEXTS.length);
   for (let i = 0; i < TEXTS.length; i++) {
-    const a = r.light.vectors[i]!, b = r.asyncify.vectors[i]!;
-    expect(a.length).toBe(256);
-    // Same MLAS kernels in both builds: equal to float rounding.
-    expect(Math.max(...a.map((x, k) => Math.abs(x - b[k]!)))).toBeLessThan(1e-5);
+    expect(a[i]!.length).toBe(256);
+    // Same kernels in every build (MLAS on WASM, the same shaders on WebGPU): equal to float rounding.
+    expect(Math.max(...a[i]!.map((x, k) => Math.abs(x - b[i]![k]!)))).toBeLessThan(1e-5);
   }
+}
+
+test('WASM-only workers run the wasm build, with the vectors of the webgpu build', async ({ served }) => {
+  const r = await defaultVsAsyncify(served, 'wasm');
+  expect(r.chosen.build).toBe('wasm');
+  // the pinned asyncify build runs the wasm EP here
+  expect(r.asyncify.build).toBe('webgpu');
+  expect(r.chosen.device).toBe('wasm');
+  expect(r.asyncify.device).toBe('wasm');
+  expectSameVectors(r.chosen.vectors, r.asyncify.vectors);
 });
 
 test("a runtime folder without the wasm build's files starts on the webgpu build instead", async ({ served }) => {
@@ -59,30 +71,13 @@ test("a runtime folder without the wasm build's files starts on the webgpu build
 });
 
 test('a worker that may run WebGPU starts on the JSPI build, with the vectors of the asyncify build', async ({ served }) => {
-  const r = await served.evaluate(async (texts) => {
-    const omni = await import('/dist/browser/index.js');
-    const jspi = typeof (WebAssembly as unknown as { Suspending?: unknown }).Suspending === 'function';
-    const run = async (opts: Record<string, unknown>) => {
-      const e = await omni.createEmbedder({ device: 'webgpu', workers: 1, ...opts });
-      const vs = await e.embedBatch(texts);
-      const info = e.info;
-      await e.dispose();
-      return { build: info.ortBuild, device: info.device, vectors: vs.map((v) => Array.from(v.vector)) };
-    };
-    const pinned = { wasm: new URL('/dist/workers/ort-wasm-simd-threaded.asyncify.wasm', location.href).href };
-    return { jspi, chosen: await run({}), asyncify: await run({ wasmPaths: pinned }) };
-  }, TEXTS);
+  const r = await defaultVsAsyncify(served, 'webgpu');
   expect(r.jspi, 'this Chromium has JSPI; without it the asyncify build is the default').toBe(true);
   expect(r.chosen.build).toBe('jspi');
   expect(r.asyncify.build).toBe('webgpu');
   expect(r.chosen.device).toBe('webgpu');
   expect(r.asyncify.device).toBe('webgpu');
-  for (let i = 0; i < TEXTS.length; i++) {
-    const a = r.chosen.vectors[i]!, b = r.asyncify.vectors[i]!;
-    expect(a.length).toBe(256);
-    // The same WebGPU kernels; only how the C++ side awaits the GPU differs.
-    expect(Math.max(...a.map((x, k) => Math.abs(x - b[k]!)))).toBeLessThan(1e-5);
-  }
+  expectSameVectors(r.chosen.vectors, r.asyncify.vectors);
 });
 
 test("a runtime folder without the JSPI build's files starts WebGPU on the asyncify build, and says so", async ({ served }) => {
