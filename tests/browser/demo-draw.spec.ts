@@ -13,12 +13,12 @@ test.beforeAll(() => {
   if (!process.env.DEMO_PATH) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
 });
 
-type Card = { id: string; kind: string; colour: string; shape: string; score: number };
+type Card = { id: string; kind: string; colour: string; shape: string; caption: string; score: number };
 async function results(page: Page): Promise<Card[]> {
   return page.locator('#results .card').evaluateAll((cards) =>
     cards.map((c) => {
       const d = (c as HTMLElement).dataset;
-      return { id: d.id!, kind: d.kind!, colour: d.colour!, shape: d.shape!, score: Number(d.score) };
+      return { id: d.id!, kind: d.kind!, colour: d.colour!, shape: d.shape!, caption: d.caption!, score: Number(d.score) };
     }),
   );
 }
@@ -102,8 +102,8 @@ test('demo draw: a sketch drawn with the mouse searches live, and new strokes ch
   console.log('snapshot gaps (ms): min', Math.min(...gaps).toFixed(0), 'of', gaps.length);
   expect(Math.min(...gaps)).toBeGreaterThanOrEqual(245);
   await expect(page.locator('#query-view img')).toHaveAttribute('src', /^data:image\/png/);
-  // What the sketch is: omni-tiny v1 reads colour on dark backgrounds (model card), so red leads
-  // (a random top 12 of this gallery would hold about 1.5 red items).
+  // What the sketch is: a red disc top left; red leads (a random top 12 of this gallery would hold about
+  // 1.5 red items).
   expect(red[0]!.colour).toBe('red');
   expect(red.filter((r) => r.colour === 'red').length).toBeGreaterThanOrEqual(4);
 
@@ -114,13 +114,15 @@ test('demo draw: a sketch drawn with the mouse searches live, and new strokes ch
   console.log('red+blue', JSON.stringify(both.slice(0, 5)));
   expect(both.map((r) => r.id)).not.toEqual(red.map((r) => r.id));
 
-  // Clear and draw only blue: blue items now lead.
+  // Clear and draw a green disc bottom right. omni-tiny v2 reads shape, size and position as well as colour
+  // (model card), so the gallery's one large green circle in the bottom right must come first: all four
+  // attributes read off a mouse sketch, on a canvas the model never trained on.
   await page.locator('#draw-clear').click();
+  await page.locator('.swatch[data-colour=green]').click();
   await drawDisc(page, 94, 94, 22);
-  const blue = await settled(page);
-  console.log('blue', JSON.stringify(blue.slice(0, 5)));
-  expect(blue[0]!.colour).toBe('blue');
-  expect(blue.filter((r) => r.colour === 'blue').length).toBeGreaterThanOrEqual(4);
-  expect(blue.filter((r) => r.colour === 'red').length).toBeLessThan(red.filter((r) => r.colour === 'red').length);
+  const green = await settled(page);
+  console.log('green', JSON.stringify(green.slice(0, 5)));
+  expect(green[0]).toMatchObject({ kind: 'image', colour: 'green', shape: 'circle', caption: 'a large green circle in the bottom right' });
+  expect(green.filter((r) => r.colour === 'red').length).toBeLessThan(red.filter((r) => r.colour === 'red').length);
   await page.screenshot({ path: `${process.env.SCREENSHOTS ? 'docs/screenshots' : 'tests/.out/screenshots'}/09-draw.png` });
 });

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Rebuild omni-tiny end to end (seeded): synthesise data -> train -> export -> quantize -> manifest -> verify -> eval.
-# Usage: tools/omni-tiny/build.sh [--steps N]     (defaults reproduce the shipped model byte for byte;
+# Usage: tools/omni-tiny/build.sh [--steps N]     (defaults reproduce the shipped model, v2, byte for byte;
 #        tools/omni-tiny/verify_rebuild.sh checks that on a fresh clone)
 # Needs Debian python3-torch python3-onnx python3-pil python3-sklearn python3-numpy, espeak-ng, sox, ffmpeg,
+# festival festvox-kdlpc16k fonts-lato (v2's second voice engine and its typeset digits),
 # and the repo's node_modules (onnxruntime-node, onnxruntime-web, @huggingface/transformers, @huggingface/tokenizers).
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=/usr/bin/python3
-STEPS=1000
+STEPS=2300
 if [[ "${1:-}" == "--steps" ]]; then STEPS="$2"; fi
-$PY synth.py                       # .cache/train.npz + data/heldout/
-$PY train.py --steps "$STEPS" --lr 1e-3 --batch 48
+$PY synth.py                       # data/heldout/: the committed held-out set keeps v1's renderer, so v1 and v2 compare on it
+$PY synth.py --v2 --cache .cache/v2  # v2's training data (backgrounds, outlines, fonts, voices, noise: docs/model-card.md)
+# 300 steps of attribute labels alone first: the joint steps then start from a stem that already tells shapes apart
+$PY train.py --arch v2 --attr-warmup 300 --steps "$STEPS" --lr 1e-3 --batch 48 --cache .cache/v2
 $PY export.py                      # models/omni-tiny/{config,tokenizer,preprocessor}*.json + onnx/*_model.onnx
 $PY quantize.py                    # onnx/*_fp16.onnx, *_quantized.onnx, *_q4.onnx
 $PY manifest.py                    # models/omni-tiny/manifest.json
