@@ -7,8 +7,9 @@ export const COLOURS = {
   red: '#dc2828', green: '#28be3c', blue: '#325ae6', yellow: '#ebdc28',
   purple: '#963cc8', orange: '#f58c1e', cyan: '#28d2dc', white: '#f0f0f0',
 };
-/** Backgrounds: omni-tiny v1 was trained on dark ones only (see the model card's held-out families). */
-const BACKGROUNDS = { dark: '#141414', white: '#ffffff' };
+/** Backgrounds. White first, as on paper: omni-tiny v2 reads a sketch on white as well as on dark
+ * (v1 could not: it read the background's colour; model card, held-out families). */
+const BACKGROUNDS = { white: '#ffffff', dark: '#141414' };
 /** The longest a change waits to be embedded: fast enough to feel live, few enough embeds. */
 export const UPDATE_MS = 250;
 const SIZE = 128;
@@ -20,7 +21,7 @@ const SIZE = 128;
 export function mountDraw(root, onDrawing) {
   const canvas = el('canvas', { id: 'draw-canvas', width: SIZE, height: SIZE, 'aria-label': 'Drawing canvas: sketch a shape to search with it' });
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  let colour = 'red', background = 'dark', brush = 10, changes = 0, snapshots = 0, timer = 0, last = null;
+  let colour = 'red', background = 'white', brush = 10, changes = 0, snapshots = 0, timer = 0, last = null;
 
   const swatches = Object.entries(COLOURS).map(([name, hex]) =>
     el('button', { type: 'button', class: 'swatch', 'data-colour': name, title: name, 'aria-label': `colour ${name}`, style: `background:${hex}`, onclick: () => pickColour(name) }));

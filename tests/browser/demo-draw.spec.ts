@@ -124,5 +124,15 @@ test('demo draw: a sketch drawn with the mouse searches live, and new strokes ch
   console.log('green', JSON.stringify(green.slice(0, 5)));
   expect(green[0]).toMatchObject({ kind: 'image', colour: 'green', shape: 'circle', caption: 'a large green circle in the bottom right' });
   expect(green.filter((r) => r.colour === 'red').length).toBeLessThan(red.filter((r) => r.colour === 'red').length);
+
   await page.screenshot({ path: `${process.env.SCREENSHOTS ? 'docs/screenshots' : 'tests/.out/screenshots'}/09-draw.png` });
+
+  // The default canvas is white and the gallery's images are dark: the background must not decide. The same
+  // disc on the dark background finds the same item first.
+  expect(await page.locator('#draw-background').inputValue()).toBe('white');
+  await page.locator('#draw-background').selectOption('dark');
+  await drawDisc(page, 94, 94, 22);
+  const onDark = await settled(page);
+  console.log('green on dark', JSON.stringify(onDark.slice(0, 3)));
+  expect(onDark[0]!.id).toBe(green[0]!.id);
 });
