@@ -1,0 +1,65 @@
+// Issue #14's first report, as a new user meets it: shapes drawn with the canvas API on a page (not the
+// training renderer, not its backgrounds), embedded through the SDK with its defaults, against captions.
+// v1 put 1 of these 3 nearest its own caption on white; "a red circle" was nearest "a blue square".
+import { test, expect, cosine } from './fixtures';
+
+const COLOURS = { red: '#dc2828', green: '#28be3c', blue: '#325ae6', yellow: '#ebdc28', purple: '#963cc8', orange: '#f58c1e', cyan: '#28d2dc', white: '#f0f0f0' };
+const SHAPES = ['circle', 'square', 'triangle', 'star', 'diamond', 'cross'];
+const DRAWN = [
+  { colour: 'red', shape: 'circle' },
+  { colour: 'blue', shape: 'square' },
+  { colour: 'green', shape: 'triangle' },
+] as const;
+const BACKGROUNDS = { white: '#ffffff', 'light grey': '#d2d2d2', dark: '#141414' };
+
+test('shapes drawn on a page canvas, on white, light grey and dark, are nearest their own captions', async ({ served }) => {
+  test.setTimeout(300_000);
+  const pool = Object.keys(COLOURS).flatMap((c) => SHAPES.map((s) => `a large ${c} ${s} in the center`));
+  const out = await served.evaluate(async ({ drawn, backgrounds, colours, pool }) => {
+    function draw(bg: string, colour: string, shape: string): ImageData {
+      const c = new OffscreenCanvas(128, 128);
+      const g = c.getContext('2d')!;
+      g.fillStyle = bg;
+      g.fillRect(0, 0, 128, 128);
+      g.fillStyle = colour;
+      g.beginPath();
+      if (shape === 'circle') g.arc(64, 64, 34, 0, 2 * Math.PI);
+      else if (shape === 'square') g.rect(32, 32, 64, 64);
+      else { g.moveTo(64, 26); g.lineTo(102, 98); g.lineTo(26, 98); g.closePath(); }
+      g.fill();
+      return g.getImageData(0, 0, 128, 128);
+    }
+    const omni = await import('/dist/browser/index.js');
+    const e = await omni.createEmbedder();
+    const images = Object.entries(backgrounds).flatMap(([bg, hex]) => drawn.map((d) => ({ bg, ...d, data: draw(hex, colours[d.colour], d.shape) })));
+    const imageVectors = await e.embedBatch(images.map((i) => i.data));
+    const captionVectors = await e.embedBatch(pool);
+    const threeVectors = await e.embedBatch(drawn.map((d) => `a ${d.colour} ${d.shape}`));
+    const info = e.info;
+    await e.dispose();
+    return {
+      info: { device: info.device, dtype: info.dtype },
+      images: images.map((i, k) => ({ bg: i.bg, colour: i.colour, shape: i.shape, vector: Array.from(imageVectors[k]!.vector) })),
+      pool: captionVectors.map((v) => Array.from(v.vector)),
+      three: threeVectors.map((v) => Array.from(v.vector)),
+    };
+  }, { drawn: DRAWN, backgrounds: BACKGROUNDS, colours: COLOURS as Record<string, string>, pool });
+  const argmax = (xs: number[]) => xs.indexOf(Math.max(...xs));
+  const report = out.images.map((im) => {
+    const own = DRAWN.findIndex((d) => d.colour === im.colour && d.shape === im.shape);
+    const ofThree = argmax(out.three.map((t) => cosine(im.vector, t)));
+    const ofPool = pool[argmax(out.pool.map((t) => cosine(im.vector, t)))]!;
+    return { bg: im.bg, drawn: `${im.colour} ${im.shape}`, ofThreeRight: ofThree === own, nearestOf48: ofPool };
+  });
+  console.log(out.info, JSON.stringify(report.map((r) => `${r.drawn} on ${r.bg} -> ${r.nearestOf48}`)));
+  // The issue's check: each of the three is nearest its own short caption, on every background.
+  for (const r of report) expect(r.ofThreeRight, `${r.drawn} on ${r.bg}`).toBe(true);
+  // Stronger: among all 48 colour × shape captions the nearest names the colour on every background, and
+  // the shape too on dark. Off dark, v2 reads some shapes wrong (a red circle on white comes out a red
+  // square): the model card's shape probe, 0.750 on white, says the same, so that is logged, not asserted.
+  const name = (r: { drawn: string }) => `a large ${r.drawn} in the center`;
+  for (const r of report) expect(r.nearestOf48.split(' ')[2], `${r.drawn} on ${r.bg}: ${r.nearestOf48}`).toBe(r.drawn.split(' ')[0]);
+  for (const r of report.filter((r) => r.bg === 'dark')) expect(r.nearestOf48, `${r.drawn} on dark`).toBe(name(r));
+  const shapeRight = report.filter((r) => r.nearestOf48 === name(r)).length;
+  console.log(`nearest of 48 names colour and shape: ${shapeRight} of ${report.length}`);
+});
