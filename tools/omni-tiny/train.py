@@ -291,7 +291,8 @@ def main():
             torch.save({"model": model.state_dict(), "vocab": data.vocab, "steps": s + 1, "arch": args.arch},
                        args.out + ".partial")
         if (s + 1) % args.log == 0:
-            msg = " ".join(f"{t}={np.mean(v[-10:]):.3f}" for t, v in hist.items() if v)
+            # attr stops at the warm-up's end: printing its last mean after that would read as a current loss
+            msg = " ".join(f"{t}={np.mean(v[-10:]):.3f}" for t, v in hist.items() if v and (t != "attr" or s < args.attr_warmup))
             print(f"step {s + 1} {time.time() - t0:.0f}s scale={model.logit_scale.exp().item():.1f} {msg}", flush=True)
     torch.save({"model": model.state_dict(), "vocab": data.vocab, "steps": args.steps, "arch": args.arch}, args.out)
     print("saved", args.out, "train time %.0fs" % (time.time() - t0))
