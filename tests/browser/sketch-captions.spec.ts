@@ -31,7 +31,7 @@ test('shapes drawn on a page canvas, on white, light grey and dark, are nearest 
     }
     const omni = await import('/dist/browser/index.js');
     const e = await omni.createEmbedder();
-    const images = Object.entries(backgrounds).flatMap(([bg, hex]) => drawn.map((d) => ({ bg, ...d, data: draw(hex, colours[d.colour], d.shape) })));
+    const images = Object.entries(backgrounds).flatMap(([bg, hex]) => drawn.map((d) => ({ bg, ...d, data: draw(hex, colours[d.colour]!, d.shape) })));
     const imageVectors = await e.embedBatch(images.map((i) => i.data));
     const captionVectors = await e.embedBatch(pool);
     const threeVectors = await e.embedBatch(drawn.map((d) => `a ${d.colour} ${d.shape}`));
