@@ -2,20 +2,26 @@
 // training renderer, not its backgrounds), embedded through the SDK with its defaults, against captions.
 // v1 put 1 of these 3 nearest its own caption on white; "a red circle" was nearest "a blue square".
 import { test, expect, cosine } from './fixtures';
+import { heldout } from '../helpers/reference';
 
-const COLOURS = { red: '#dc2828', green: '#28be3c', blue: '#325ae6', yellow: '#ebdc28', purple: '#963cc8', orange: '#f58c1e', cyan: '#28d2dc', white: '#f0f0f0' };
-const SHAPES = ['circle', 'square', 'triangle', 'star', 'diamond', 'cross'];
+/** Every value of one attribute the committed held-out set names: the captions' vocabulary. */
+const named = (attribute: string) => [...new Set(heldout().flatMap((i) => {
+  const v = i.attributes[attribute];
+  return typeof v === 'string' ? [v] : [];
+}))];
+// The demo's swatch colours (demo/draw.js) for the three the issue drew.
 const DRAWN = [
-  { colour: 'red', shape: 'circle' },
-  { colour: 'blue', shape: 'square' },
-  { colour: 'green', shape: 'triangle' },
+  { colour: 'red', hex: '#dc2828', shape: 'circle' },
+  { colour: 'blue', hex: '#325ae6', shape: 'square' },
+  { colour: 'green', hex: '#28be3c', shape: 'triangle' },
 ] as const;
 const BACKGROUNDS = { white: '#ffffff', 'light grey': '#d2d2d2', dark: '#141414' };
 
 test('shapes drawn on a page canvas, on white, light grey and dark, are nearest their own captions', async ({ served }) => {
   test.setTimeout(300_000);
-  const pool = Object.keys(COLOURS).flatMap((c) => SHAPES.map((s) => `a large ${c} ${s} in the center`));
-  const out = await served.evaluate(async ({ drawn, backgrounds, colours, pool }) => {
+  const pool = named('colour').flatMap((c) => named('shape').map((s) => `a large ${c} ${s} in the center`));
+  expect(pool.length).toBe(48);
+  const out = await served.evaluate(async ({ drawn, backgrounds, pool }) => {
     function draw(bg: string, colour: string, shape: string): ImageData {
       const c = new OffscreenCanvas(128, 128);
       const g = c.getContext('2d')!;
@@ -31,7 +37,7 @@ test('shapes drawn on a page canvas, on white, light grey and dark, are nearest 
     }
     const omni = await import('/dist/browser/index.js');
     const e = await omni.createEmbedder();
-    const images = Object.entries(backgrounds).flatMap(([bg, hex]) => drawn.map((d) => ({ bg, ...d, data: draw(hex, colours[d.colour]!, d.shape) })));
+    const images = Object.entries(backgrounds).flatMap(([bg, hex]) => drawn.map((d) => ({ bg, ...d, data: draw(hex, d.hex, d.shape) })));
     const imageVectors = await e.embedBatch(images.map((i) => i.data));
     const captionVectors = await e.embedBatch(pool);
     const threeVectors = await e.embedBatch(drawn.map((d) => `a ${d.colour} ${d.shape}`));
@@ -43,7 +49,7 @@ test('shapes drawn on a page canvas, on white, light grey and dark, are nearest 
       pool: captionVectors.map((v) => Array.from(v.vector)),
       three: threeVectors.map((v) => Array.from(v.vector)),
     };
-  }, { drawn: DRAWN, backgrounds: BACKGROUNDS, colours: COLOURS as Record<string, string>, pool });
+  }, { drawn: DRAWN, backgrounds: BACKGROUNDS, pool });
   const argmax = (xs: number[]) => xs.indexOf(Math.max(...xs));
   const report = out.images.map((im) => {
     const own = DRAWN.findIndex((d) => d.colour === im.colour && d.shape === im.shape);
