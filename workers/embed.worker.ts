@@ -6,6 +6,8 @@ import { Engine, type EngineOptions } from '../src/engine/engine';
 import type { EmbedJob, EngineInfo, InitRequest, JobResult, Lifeline, LifelineMessage, WorkerApi, WorkerEvents, WorkerFaults } from '../src/contract';
 import { installErrorTransport } from '../src/contract/errors';
 import { DEFAULT_MODEL } from '../src/presets/catalog';
+import { specGraphs } from '../src/presets/spec';
+import { DTYPES, onnxPath, type Dtype } from '../src/models/dtype';
 import { DisposedError, OmniEmbedError } from '../src/errors';
 
 /**
@@ -61,12 +63,17 @@ export class EmbedWorker implements WorkerApi {
     const assets = defaultAssets();
     const { faults, ...options } = request;
     this.faults = faults;
+    let shipped: Dtype[] | undefined;
     if (options.spec.source === DEFAULT_MODEL) {
       if (!assets) throw new OmniEmbedError('bad_model', 'this worker build carries no bundled model; pass modelUrl to createEmbedder()');
+      const graphs = specGraphs(options.spec);
+      // The package ships what the defaults use (q8); planDevice turns any other dtype into a clear error.
+      shipped = DTYPES.filter((d) => graphs.every((g) => onnxPath(g, d) in assets.model));
       options.spec = { ...options.spec, source: { model: 'omni-tiny', id: 'omni-tiny', files: assets.model } };
     }
     this.engine = await Engine.create({
       ...(options as EngineOptions),
+      ...(shipped ? { shippedDtypes: shipped } : {}),
       ...(!options.wasmPaths && assets ? { runtimeFiles: assets.runtime } : {}),
       ...(faults?.wrongOnWebGpu ? { wrongOnWebGpu: true } : {}),
       ...(events.compileRuntime && !faults?.compileInWorker ? { compileRuntime: events.compileRuntime } : {}),

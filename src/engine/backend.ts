@@ -7,11 +7,27 @@ import { probeWebGpu, type GpuFacts } from '../platform/webgpu';
 export type { Device, DeviceRequest, GpuFacts };
 export { probeWebGpu };
 import type { Dtype } from '../models/dtype';
+import { InvalidOptionError } from '../errors';
 export type { Dtype };
 
 export interface DevicePlan { device: Device; dtype: Dtype; reason: string }
 
-export function planDevice(request: DeviceRequest, dtype: Dtype | undefined, gpu: GpuFacts): DevicePlan {
+/**
+ * shipped: the dtypes a source carries complete (the package's bundled omni-tiny ships q8 only). A
+ * default outside them gives way to the first of them; an asked-for one outside them is a typed error
+ * before anything is fetched, instead of a 'file not found' for one graph after others downloaded.
+ */
+export function planDevice(request: DeviceRequest, dtype: Dtype | undefined, gpu: GpuFacts, shipped?: readonly Dtype[]): DevicePlan {
+  if (shipped?.length && dtype !== undefined && !shipped.includes(dtype)) {
+    throw new InvalidOptionError(`dtype '${dtype}' is not among the files this model ships (${shipped.join(', ')}); `
+      + 'for other variants serve the full model folder (models/omni-tiny in the omni-embed repository) and pass modelUrl');
+  }
+  const plan = planFor(request, dtype, gpu);
+  if (!shipped?.length || shipped.includes(plan.dtype)) return plan;
+  return { ...plan, dtype: shipped[0]!, reason: `${plan.reason}; ${shipped[0]} because the model ships no ${plan.dtype} files` };
+}
+
+function planFor(request: DeviceRequest, dtype: Dtype | undefined, gpu: GpuFacts): DevicePlan {
   const wantGpu = request === 'webgpu' || (request === 'auto' && gpu.available);
   if (!wantGpu) {
     return { device: 'wasm', dtype: dtype ?? 'q8', reason: request === 'wasm' ? 'requested' : gpu.description };

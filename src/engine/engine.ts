@@ -35,6 +35,8 @@ export interface EngineOptions extends RuntimeOptions {
   dtype?: Dtype;
   host?: string;
   cache?: ModelCache | false;
+  /** The dtypes the source carries for every graph, when it is known to lack others (the bundled model). */
+  shippedDtypes?: Dtype[];
   /** @internal fault injection: WebGPU sessions compute silently wrong outputs. */
   wrongOnWebGpu?: boolean;
 }
@@ -76,7 +78,7 @@ export class Engine {
     const { spec } = this.options;
     // A WASM-only request needs no adapter: requesting one costs start-up time for nothing.
     const gpu = this.options.device === 'wasm' ? NO_GPU_ASKED : await probeWebGpu();
-    const plan = planDevice(this.options.device ?? 'auto', this.options.dtype, gpu);
+    const plan = planDevice(this.options.device ?? 'auto', this.options.dtype, gpu, this.options.shippedDtypes);
     // ORT's runtime (.wasm bytes, instantiation, threads, GPU device) starts while the model files
     // are read: on a warm start both come from the Cache API and neither waits for the other. The
     // device plan picks the build (src/engine/runtime.ts): WASM-only workers start the lighter one.

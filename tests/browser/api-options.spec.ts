@@ -122,3 +122,31 @@ test('a model file missing on the page is instanceof ModelNotFoundError with url
   expect(out).toMatchObject({ notFound: true, loadError: true, base: true, name: 'ModelNotFoundError', code: 'model_not_found', status: 404, transient: false, stack: 'string' });
   expect(out!.url).toMatch(/\/no\/such\/model\/config\.json$/);
 });
+
+test('the bundled model ships q8 only: both devices default to it, and fp32 is refused with a typed error that says where fp32 is', async ({ served }) => {
+  const out = await served.evaluate(async () => {
+    const omni = await import('/dist/browser/index.js');
+    const infos: { device: string; dtype: string; reason: string; norm: number }[] = [];
+    for (const device of ['wasm', 'webgpu'] as const) {
+      const e = await omni.createEmbedder({ device, workers: 1 });
+      const v = await e.embed('a red circle');
+      infos.push({ device: e.info.device, dtype: e.info.dtype, reason: e.info.deviceReason, norm: Math.hypot(...v.vector) });
+      await e.dispose();
+    }
+    const refused = await omni.createEmbedder({ device: 'wasm', dtype: 'fp32', workers: 1 }).then(
+      async (e) => { await e.dispose(); return 'resolved' as const; },
+      (e: any) => ({ name: e.name, code: e.code, message: e.message, typed: e instanceof omni.InvalidOptionError }),
+    );
+    // The same dtype from the full model folder (what the error points to) loads.
+    const full = await omni.createEmbedder({ device: 'wasm', dtype: 'fp32', workers: 1, modelUrl: '/models/omni-tiny/' });
+    const fullDtype = full.info.dtype;
+    await full.dispose();
+    return { infos, refused, fullDtype };
+  });
+  expect(out.infos.map((i) => [i.device, i.dtype])).toEqual([['wasm', 'q8'], ['webgpu', 'q8']]);
+  expect(out.infos[1]!.reason).toContain('no fp32 files');
+  for (const i of out.infos) expect(i.norm).toBeCloseTo(1, 4);
+  expect(out.refused).toMatchObject({ name: 'InvalidOptionError', code: 'invalid_option', typed: true });
+  expect((out.refused as { message: string }).message).toMatch(/'fp32' is not among .*\(q8\).*modelUrl/);
+  expect(out.fullDtype).toBe('fp32');
+});

@@ -3,7 +3,7 @@ import { test, expect, cosine } from './fixtures';
 test('on GPU device loss the embedder rebuilds on WASM, reports the switch, and keeps serving', async ({ served }) => {
   const out = await served.evaluate(async () => {
     const omni = await import('/dist/browser/index.js');
-    const e = await omni.createEmbedder({ device: 'webgpu', dtype: 'fp32' });
+    const e = await omni.createEmbedder({ device: 'webgpu', dtype: 'fp32', modelUrl: '/models/omni-tiny/' });
     const before = e.info.device;
     const v1 = Array.from((await e.embed('a blue star moving left')).vector);
     const switched = new Promise<{ from: string; to: string; reason: string }>((resolve) => e.on('devicechange', resolve));

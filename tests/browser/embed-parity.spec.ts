@@ -8,6 +8,8 @@ const items = heldout();
 const first = (kind: string) => items.find((i) => i.kind === kind)!;
 const img = first('image'), aud = first('audio'), vid = first('video');
 const omni = items.find((i) => i.kind === 'omni' && i.files.image && i.files.audio)!;
+// fp32 is not in the package (it bundles q8): the repo's full model folder, as an app would serve it
+const FULL_MODEL = '/models/omni-tiny/';
 const INSTRUCTION = 'represent this item:';
 const CASES = [
   { name: 'text', spec: img.caption },
@@ -31,8 +33,8 @@ async function embedAll(page: import('@playwright/test').Page, options: object):
 }
 
 test('every modality embeds on WebGPU and on WASM, and the two agree (cosine ≥ 0.999)', async ({ served }) => {
-  const gpu = await embedAll(served, { device: 'webgpu', dtype: 'fp32' });
-  const cpu = await embedAll(served, { device: 'wasm', dtype: 'fp32' });
+  const gpu = await embedAll(served, { device: 'webgpu', dtype: 'fp32', modelUrl: FULL_MODEL });
+  const cpu = await embedAll(served, { device: 'wasm', dtype: 'fp32', modelUrl: FULL_MODEL });
   expect(gpu.info.device).toBe('webgpu');
   expect(cpu.info.device).toBe('wasm');
   CASES.forEach((c, i) => {
@@ -41,7 +43,7 @@ test('every modality embeds on WebGPU and on WASM, and the two agree (cosine ≥
 });
 
 test('SDK vectors equal onnxruntime + transformers.js processors on the same files (cosine ≥ 0.999)', async ({ served }) => {
-  const sdk = await embedAll(served, { device: 'wasm', dtype: 'fp32' });
+  const sdk = await embedAll(served, { device: 'wasm', dtype: 'fp32', modelUrl: FULL_MODEL });
   const ref = new Reference();
   const d = (p: string) => join(HELDOUT_DIR, p);
   const expected = [

@@ -36,7 +36,7 @@ test('held-out text→image and text→omni recall@5 through the SDK match the m
   };
   const v = await served.evaluate(async (specs) => {
     const omni = await import('/dist/browser/index.js');
-    const e = await omni.createEmbedder({ device: 'wasm', dtype: 'fp32' });
+    const e = await omni.createEmbedder({ device: 'wasm', dtype: 'fp32', modelUrl: '/models/omni-tiny/' });
     const embed = async (list: unknown[]) => {
       const inputs = await Promise.all(list.map((s) => (window as any).heldoutInput(s)));
       return (await e.embedBatch(inputs)).map((r) => Array.from(r.vector));

@@ -66,10 +66,10 @@ async function nodeVectors(dtype: 'fp32' | 'q8' | 'q4' | 'fp16', extra: Uint8Arr
   }
 }
 
-// fp32 and q8 are what the package bundles (dist/models/omni-tiny); q4 and fp16 load from the repo's full
+// q8 is what the package bundles (dist/models/omni-tiny); fp32, q4 and fp16 load from the repo's full
 // model folder on both sides (the browser over HTTP, Node from disk).
 const SETUPS = [
-  { dtype: 'fp32' as const, where: 'bundled model' },
+  { dtype: 'fp32' as const, where: 'models/omni-tiny folder', modelUrl: '/models/omni-tiny/', modelDir: 'models/omni-tiny' },
   { dtype: 'q8' as const, where: 'bundled model' },
   { dtype: 'q4' as const, where: 'models/omni-tiny folder', modelUrl: '/models/omni-tiny/', modelDir: 'models/omni-tiny' },
   { dtype: 'fp16' as const, where: 'models/omni-tiny folder', modelUrl: '/models/omni-tiny/', modelDir: 'models/omni-tiny' },

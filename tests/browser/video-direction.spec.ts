@@ -23,7 +23,7 @@ test('the direction of motion survives WebM decoding, frame sampling and batchin
   }));
   const vectors = await served.evaluate(async (specs) => {
     const omni = await import('/dist/browser/index.js');
-    const e = await omni.createEmbedder({ device: 'wasm', dtype: 'fp32' });
+    const e = await omni.createEmbedder({ device: 'wasm', dtype: 'fp32', modelUrl: '/models/omni-tiny/' });
     const input = (s: unknown) => (window as any).heldoutInput(s);
     const out = [];
     for (const s of specs) {

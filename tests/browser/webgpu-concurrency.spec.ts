@@ -19,7 +19,7 @@ test('overlapping embed calls on WebGPU (sessions created while others run) all 
   await installInputHelpers(served);
   const out = await served.evaluate(async (specs) => {
     const omni = await import('/dist/browser/index.js');
-    const e = await omni.createEmbedder({ device: 'webgpu', dtype: 'fp32' });
+    const e = await omni.createEmbedder({ device: 'webgpu', dtype: 'fp32', modelUrl: '/models/omni-tiny/' });
     const input = (s: unknown) => (window as any).heldoutInput(s);
     // First, calls that start a little after one another on a fresh embedder: sessions are created
     // lazily while other graphs run, and batches overlap inside the worker.

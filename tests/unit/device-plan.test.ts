@@ -1,6 +1,7 @@
 // Which device and dtype a worker picks: half-precision files only where the GPU has shader-f16.
 import { describe, expect, it } from 'vitest';
 import { planDevice } from '../../src/engine/backend';
+import { InvalidOptionError } from '../../src/errors';
 
 const gpu = (shaderF16: boolean) => ({ available: true, shaderF16, fallbackAdapter: false, description: 'test adapter' });
 
@@ -18,5 +19,19 @@ describe('planDevice', () => {
   it('defaults to q8 on WASM and fp32 on WebGPU', () => {
     expect(planDevice('auto', undefined, { ...gpu(false), available: false }).dtype).toBe('q8');
     expect(planDevice('auto', undefined, gpu(false)).dtype).toBe('fp32');
+  });
+
+  it('with a source that ships only some dtypes (the bundled model: q8), defaults to one it ships', () => {
+    const plan = planDevice('auto', undefined, gpu(false), ['q8']);
+    expect(plan).toMatchObject({ device: 'webgpu', dtype: 'q8', reason: expect.stringContaining('no fp32 files') });
+    expect(planDevice('wasm', undefined, gpu(false), ['q8'])).toMatchObject({ device: 'wasm', dtype: 'q8', reason: 'requested' });
+    expect(planDevice('webgpu', 'q8', gpu(false), ['fp32', 'q8']).dtype).toBe('q8');
+  });
+
+  it('refuses an asked-for dtype the source does not ship, naming what it ships and where the rest is', () => {
+    for (const device of ['wasm', 'webgpu'] as const) {
+      expect(() => planDevice(device, 'fp32', gpu(false), ['q8'])).toThrow(InvalidOptionError);
+      expect(() => planDevice(device, 'fp32', gpu(false), ['q8'])).toThrow(/'fp32' is not among .* \(q8\).*modelUrl/);
+    }
   });
 });

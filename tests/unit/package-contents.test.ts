@@ -17,6 +17,12 @@ describe('npm pack', () => {
     for (const needed of NEEDED) expect(files).toContain(needed);
     // No source maps of test pages, no models or tools sneak in.
     expect(files.some((f) => f.startsWith('models/') || f.startsWith('tests/') || f.startsWith('tools/') || f.startsWith('demo/'))).toBe(false);
+    // The bundled model is the variant the defaults load (q8 on WASM and WebGPU): every graph, no other variant.
+    const graphs = files.filter((f) => f.startsWith('dist/models/omni-tiny/onnx/')).map((f) => f.slice('dist/models/omni-tiny/onnx/'.length)).sort();
+    expect(graphs).toEqual(['audio', 'fusion', 'text', 'video', 'vision'].map((g) => `${g}_model_quantized.onnx`));
+    // Issue #14's budget for what the package carries for the defaults.
+    const modelBytes = JSON.parse(out)[0].files.filter((f: { path: string }) => f.path.startsWith('dist/models/')).reduce((n: number, f: { size: number }) => n + f.size, 0);
+    expect(modelBytes).toBeLessThanOrEqual(12e6);
   }, 60_000); // npm pack reads ~40 MB: seconds alone, much longer on a shared machine
 
   // A release script (or `npm i <git url>`) packs from git, where dist/ does not exist: the package's
