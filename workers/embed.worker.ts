@@ -7,7 +7,7 @@ import type { EmbedJob, EngineInfo, InitRequest, JobResult, Lifeline, LifelineMe
 import { installErrorTransport } from '../src/contract/errors';
 import { DEFAULT_MODEL } from '../src/presets/catalog';
 import { specGraphs } from '../src/presets/spec';
-import { DTYPES, onnxPath, type Dtype } from '../src/models/dtype';
+import { completeDtypes, type Dtype } from '../src/models/dtype';
 import { DisposedError, OmniEmbedError } from '../src/errors';
 
 /**
@@ -66,9 +66,8 @@ export class EmbedWorker implements WorkerApi {
     let shipped: Dtype[] | undefined;
     if (options.spec.source === DEFAULT_MODEL) {
       if (!assets) throw new OmniEmbedError('bad_model', 'this worker build carries no bundled model; pass modelUrl to createEmbedder()');
-      const graphs = specGraphs(options.spec);
       // The package ships what the defaults use (q8); planDevice turns any other dtype into a clear error.
-      shipped = DTYPES.filter((d) => graphs.every((g) => onnxPath(g, d) in assets.model));
+      shipped = completeDtypes(specGraphs(options.spec), (path) => path in assets.model);
       options.spec = { ...options.spec, source: { model: 'omni-tiny', id: 'omni-tiny', files: assets.model } };
     }
     this.engine = await Engine.create({

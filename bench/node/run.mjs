@@ -87,10 +87,11 @@ for (const DTYPE of DTYPES) {
   browserInfo = await page.evaluate(async (dtype) => {
     const omni = await import('/dist/browser/index.js');
     await window.embedder?.dispose();
-    window.embedder = await omni.createEmbedder({ device: 'wasm', dtype });
+    // the repo's full folder: the package bundles q8 only
+    window.embedder = await omni.createEmbedder({ device: 'wasm', dtype, modelUrl: '/models/omni-tiny/' });
     return { ...window.embedder.info, crossOriginIsolated, cores: navigator.hardwareConcurrency };
   }, DTYPE);
-  const node = await createEmbedder({ dtype: DTYPE });
+  const node = await createEmbedder({ dtype: DTYPE, modelDir: 'models/omni-tiny' });
   nodeInfo = node.info;
   log(DTYPE, 'node', JSON.stringify({ workers: nodeInfo.workers, threadsPerWorker: nodeInfo.threadsPerWorker }), 'browser', JSON.stringify({ workers: browserInfo.workers, threads: browserInfo.threads, isolated: browserInfo.crossOriginIsolated }));
   for (const kind of Object.keys(SPECS)) {

@@ -6,8 +6,7 @@ import { probeWebGpu, type GpuFacts } from '../platform/webgpu';
 
 export type { Device, DeviceRequest, GpuFacts };
 export { probeWebGpu };
-import type { Dtype } from '../models/dtype';
-import { InvalidOptionError } from '../errors';
+import { unshippedDtypeError, type Dtype } from '../models/dtype';
 export type { Dtype };
 
 export interface DevicePlan { device: Device; dtype: Dtype; reason: string }
@@ -18,10 +17,7 @@ export interface DevicePlan { device: Device; dtype: Dtype; reason: string }
  * before anything is fetched, instead of a 'file not found' for one graph after others downloaded.
  */
 export function planDevice(request: DeviceRequest, dtype: Dtype | undefined, gpu: GpuFacts, shipped?: readonly Dtype[]): DevicePlan {
-  if (shipped?.length && dtype !== undefined && !shipped.includes(dtype)) {
-    throw new InvalidOptionError(`dtype '${dtype}' is not among the files this model ships (${shipped.join(', ')}); `
-      + 'for other variants serve the full model folder (models/omni-tiny in the omni-embed repository) and pass modelUrl');
-  }
+  if (shipped?.length && dtype !== undefined && !shipped.includes(dtype)) throw unshippedDtypeError(dtype, shipped);
   const plan = planFor(request, dtype, gpu);
   if (!shipped?.length || shipped.includes(plan.dtype)) return plan;
   return { ...plan, dtype: shipped[0]!, reason: `${plan.reason}; ${shipped[0]} because the model ships no ${plan.dtype} files` };

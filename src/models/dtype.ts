@@ -1,3 +1,4 @@
+import { InvalidOptionError } from '../errors';
 import { ModelSourceError } from './errors';
 
 /** Weight formats, named as on the Hugging Face hub (and in transformers.js). */
@@ -26,4 +27,15 @@ export function onnxPath(graph: string, dtype: Dtype): string {
   if (!isDtype(dtype)) throw new ModelSourceError(`Unknown dtype "${String(dtype)}"; expected one of ${DTYPES.join(', ')}`);
   if (!/^[\w.-]+$/.test(graph)) throw new ModelSourceError(`Invalid graph name "${graph}"`);
   return `onnx/${graph}${DTYPE_SUFFIX[dtype]}.onnx`;
+}
+
+/** The dtypes a folder carries for every one of graphs (the package's copy of omni-tiny ships q8 only). */
+export function completeDtypes(graphs: string[], has: (path: string) => boolean): Dtype[] {
+  return DTYPES.filter((d) => graphs.every((g) => has(onnxPath(g, d))));
+}
+
+/** Asked for a dtype the folder lacks: said before anything is fetched, with where the others are. */
+export function unshippedDtypeError(dtype: Dtype, shipped: readonly Dtype[]): InvalidOptionError {
+  return new InvalidOptionError(`dtype '${dtype}' is not among the files this model ships (${shipped.join(', ')}); `
+    + 'for other variants serve the full model folder (models/omni-tiny in the omni-embed repository) and pass modelUrl (in Node: modelDir)');
 }

@@ -1,12 +1,15 @@
 // omni-embed/node: the browser SDK's engine, presets and model files on onnxruntime-node, in a
 // pool of worker threads. Vectors equal the browser's on the same inputs (tests/browser/node-parity.spec.ts).
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EngineInfo } from '../contract';
 import { DisposedError, InvalidOptionError, OmniEmbedError } from '../errors';
 import type { Dtype } from '../engine/backend';
 import { DEFAULT_MODEL, findPreset, OMNI_TINY } from '../presets/catalog';
-import type { Modality, ModelSpec } from '../presets/spec';
+import { specGraphs, type Modality, type ModelSpec } from '../presets/spec';
+import { completeDtypes, unshippedDtypeError } from '../models/dtype';
 import { l2Normalize } from '../math/normalize';
 import { WorkerPool, resultVector } from './pool';
 import { prepareNodeInput, type NodeEmbedInput } from './inputs';
@@ -110,6 +113,11 @@ export class NodeEmbedder {
     const threads = positive(options.threadsPerWorker, 'threadsPerWorker', 64) ?? Math.max(1, Math.floor(cores / workers));
     const maxBatch = positive(options.maxBatch, 'maxBatch', 1024) ?? 16;
     const { spec, local } = resolveSpec(options);
+    if (options.dtype !== undefined && typeof spec.source === 'object' && spec.source.model === bundledModelUrl()) {
+      const folder = fileURLToPath(bundledModelUrl());
+      const shipped = completeDtypes(specGraphs(spec), (path) => existsSync(join(folder, path)));
+      if (!shipped.includes(options.dtype)) throw unshippedDtypeError(options.dtype, shipped);
+    }
     await checkRuntime();
     const pool = await WorkerPool.create({
       workers,

@@ -64,6 +64,10 @@ describe('omni-embed/node', () => {
     await expect(embedder.embed('x', { dims: 100 })).rejects.toBeInstanceOf(node.InvalidOptionError);
     await expect(node.createEmbedder({ model: 'no-such-model' })).rejects.toMatchObject({ name: 'OmniEmbedError', code: 'unknown_model' });
     await expect(node.createEmbedder({ modelDir: join(tmpdir(), 'omni-no-model') })).rejects.toMatchObject({ name: 'ModelNotFoundError', code: 'model_not_found' });
+    // The package bundles q8 only: fp32 of the bundled copy is refused up front and says where fp32 is.
+    const fp32 = node.createEmbedder({ dtype: 'fp32' });
+    await expect(fp32).rejects.toBeInstanceOf(node.InvalidOptionError);
+    await expect(fp32).rejects.toThrow(/'fp32' is not among .*\(q8\).*modelDir/);
   }, 60_000);
 
   it('matryoshka dims give the normalised prefix', async () => {
