@@ -1,6 +1,8 @@
 """Side by side: a baseline's metrics against a candidate's, with issue #14's targets marked.
 
-Usage: python3 compare_trial.py BASE_DIR CAND_DIR
+Usage: python3 compare_trial.py BASE_DIR CAND_DIR [BASE_NAME]
+BASE_NAME labels the baseline's column (default "shipped": tools/omni-tiny holds the shipped model's figures,
+v1's until v2 shipped, so trials before trial 6 printed "v1" there).
 Each DIR holds metrics.json (eval.mjs --json) and families.json (eval_families.mjs --json); the shipped
 model's are tools/omni-tiny/metrics.json and families_metrics.json, so BASE_DIR may be tools/omni-tiny.
 Prints markdown for the model card; exit status 0 whatever the outcome (it reports, it does not gate).
@@ -41,41 +43,42 @@ def cell(v):
     return "–" if v is None else f"{v:.3f}"
 
 
-def mark(base, cand, bar):
+def mark(base, cand, bar, name):
     notes = []
     if bar is not None:
         notes.append(f"≥ {bar} " + ("✅" if cand >= bar else "❌"))
     if base is not None and cand < base - 1e-9:
-        notes.append("below v1")
+        notes.append(f"below {name}")
     return ", ".join(notes)
 
 
 def main():
     base_dir, cand_dir = sys.argv[1:3]
+    name = sys.argv[3] if len(sys.argv) > 3 else "shipped"
     bf = load(base_dir, ["families.json", "families_metrics.json"])["families"]
     cf = load(cand_dir, ["families.json", "families_metrics.json"])["families"]
-    print("| family | row | v1 | candidate | target / note |\n|---|---|---|---|---|")
+    print(f"| family | row | {name} | candidate | target / note |\n|---|---|---|---|---|")
     for fam, c in cf.items():
         b = bf.get(fam) or bf.get(next((o for o, n in RENAMED.items() if n == fam), ""), {})
         task = next(k for k in c if "→" in k)
         bv = b.get(task, {}).get("r1")
-        print(f"| {fam} | {task} R@1 | {cell(bv)} | {cell(c[task]['r1'])} | {mark(bv, c[task]['r1'], target(fam, task))} |")
+        print(f"| {fam} | {task} R@1 | {cell(bv)} | {cell(c[task]['r1'])} | {mark(bv, c[task]['r1'], target(fam, task), name)} |")
         for p, pv in c.get("probes", {}).items():
             if p == "reversed":
                 continue
             bp = b.get("probes", {}).get(p, {}).get("acc")
-            print(f"| {fam} | {p} probe | {cell(bp)} | {cell(pv['acc'])} | {mark(bp, pv['acc'], target(fam, p))} |")
+            print(f"| {fam} | {p} probe | {cell(bp)} | {cell(pv['acc'])} | {mark(bp, pv['acc'], target(fam, p), name)} |")
     bm = load(base_dir, ["metrics.json"])
     cm = load(cand_dir, ["metrics.json"])
-    print("\n| committed held-out set (`data/heldout/`, fp32) | v1 | candidate | note |\n|---|---|---|---|")
+    print(f"\n| committed held-out set (`data/heldout/`, fp32) | {name} | candidate | note |\n|---|---|---|---|")
     for task, v in cm["retrieval"]["fp32"].items():
         if task == "probes":
             continue
         bv = bm["retrieval"]["fp32"].get(task, {}).get("r1")
-        print(f"| {task} R@1 | {cell(bv)} | {cell(v['r1'])} | {mark(bv, v['r1'], None)} |")
+        print(f"| {task} R@1 | {cell(bv)} | {cell(v['r1'])} | {mark(bv, v['r1'], None, name)} |")
     for p, v in cm["retrieval"]["fp32"]["probes"].items():
         bv = bm["retrieval"]["fp32"]["probes"].get(p, {}).get("acc")
-        print(f"| probe: {p} | {cell(bv)} | {cell(v['acc'])} | {mark(bv, v['acc'], None)} |")
+        print(f"| probe: {p} | {cell(bv)} | {cell(v['acc'])} | {mark(bv, v['acc'], None, name)} |")
     q8 = cm["fidelity"]["q8"]
     mean = sum(g["mean"] for g in q8.values()) / len(q8)
     print(f"\nq8 (`_quantized`) mean cosine to fp32 over {len(q8)} graphs: {mean:.5f} "

@@ -245,9 +245,11 @@ def main():
     global V2, CACHE, HELD
     ap = argparse.ArgumentParser()
     ap.add_argument("--v2", action="store_true", help="issue #14 synthesis (see the module docstring)")
+    ap.add_argument("--photos", action="store_true", help="with --v2: photo-crop backgrounds (synth_v2.photo_crop)")
     ap.add_argument("--cache", default=CACHE, help="where train.npz, vocab.json, concepts.json go")
     a = ap.parse_args()
     V2, CACHE = a.v2, a.cache
+    synth_v2.PHOTO_BACKGROUNDS = a.photos
     if V2:
         # the committed held-out set belongs to the shipped v1 model: a trial writes its own beside its cache
         HELD = os.path.join(CACHE, "heldout")

@@ -36,9 +36,36 @@ def value_noise(rng, w=S, h=S):
     return np.clip(t + rng.normal(0, rng.uniform(0.02, 0.15), size=(h, w)), 0, 1)
 
 
+# synth.py --photos: a fifth background kind, crops of sklearn's two sample photos (china.jpg, flower.jpg).
+# The held-out photo and texture families draw on skimage's images, a different source, so they stay held out.
+PHOTO_BACKGROUNDS = False
+_PHOTOS = []
+
+
+def photo_crop(rng, w=S, h=S):
+    """A random square crop of a sample photo (from a 48 px detail to the whole frame), mirrored at random,
+    channels permuted and brightness scaled, so two photos still give backgrounds of every hue and key."""
+    if not _PHOTOS:
+        from sklearn.datasets import load_sample_images
+        _PHOTOS.extend(Image.fromarray(im) for im in load_sample_images().images)
+    im = _PHOTOS[int(rng.integers(len(_PHOTOS)))]
+    side = int(rng.integers(48, min(im.size) + 1))
+    x0, y0 = int(rng.integers(0, im.size[0] - side + 1)), int(rng.integers(0, im.size[1] - side + 1))
+    t = np.asarray(im.crop((x0, y0, x0 + side, y0 + side)).resize((w, h), Image.BILINEAR), np.float32)
+    if rng.random() < 0.5:
+        t = t[:, ::-1]
+    return np.clip(t[..., rng.permutation(3)] * rng.uniform(0.5, 1.5), 0, 255)
+
+
 def background_v2(rng, w=S, h=S):
-    """Backgrounds from black to white: the training renderer's dark one, flat, gradient or value noise."""
-    kind = rng.choice(4, p=[0.3, 0.3, 0.2, 0.2])
+    """Backgrounds from black to white: the training renderer's dark one, flat, gradient, value noise or
+    (with PHOTO_BACKGROUNDS) a photo crop."""
+    if PHOTO_BACKGROUNDS:
+        kind = rng.choice(5, p=[0.24, 0.24, 0.14, 0.14, 0.24])
+        if kind == 4:
+            return photo_crop(rng, w, h)
+    else:
+        kind = rng.choice(4, p=[0.3, 0.3, 0.2, 0.2])
     if kind == 0:
         base = rng.integers(0, 50, size=3).astype(np.float32)
         return np.ones((h, w, 3), np.float32) * base + rng.normal(0, 3, size=(h, w, 3))

@@ -23,6 +23,9 @@ TASK_P = [0.24, 0.28, 0.18, 0.22, 0.08]
 # v2: images are the hard part (backgrounds, outlines, attributes); the motion stem answers direction by itself,
 # so video steps (the dearest, 2-3x a text-image step) give way to image steps
 TASK_P_V2 = [0.36, 0.22, 0.12, 0.18, 0.12]
+# --audio-aug: speech gets the steps direction no longer needs (direction probe 1.0 on every background with
+# 0.12); the augmented windows are harder and the v2 shares left the clean-speech rows below v1
+TASK_P_V2_AUDIO = [0.34, 0.28, 0.08, 0.18, 0.12]
 
 
 def img_tensor(u8):
@@ -80,12 +83,41 @@ class Data:
 
 
 AUDIO_CROP = 512
+AUDIO_AUG = False  # --audio-aug
+
+
+def augment_mel(x, rng):
+    """One [T,64] dB log-mel as another engine, speaker or microphone could give it: a random spectral tilt
+    and ripple (a channel's EQ is additive in dB), a warped frequency axis (vocal tract length), and one
+    frequency band and two time spans masked to the clip's floor (SpecAugment)."""
+    t, f = x.shape
+    k = np.arange(f, dtype=np.float32) / (f - 1)
+    eq = rng.uniform(-6, 6) * (k - 0.5) + sum(rng.uniform(-3, 3) * np.cos(math.pi * n * k) for n in (1, 2, 3))
+    alpha = rng.uniform(0.88, 1.12)
+    src = np.clip(np.arange(f, dtype=np.float32) / alpha, 0, f - 1)
+    lo = np.floor(src).astype(int)
+    hi = np.minimum(lo + 1, f - 1)
+    w = (src - lo).astype(np.float32)
+    y = x[:, lo] * (1 - w) + x[:, hi] * w + eq.astype(np.float32)
+    floor = y.min()
+    fw = int(rng.integers(0, 9))
+    f0 = int(rng.integers(0, f - fw + 1))
+    y[:, f0:f0 + fw] = floor
+    for _ in range(2):
+        tw = int(rng.integers(0, 41))
+        t0 = int(rng.integers(0, t - tw + 1))
+        y[t0:t0 + tw] = floor
+    return y
 
 
 def mel_batch(data, idx):
-    """Training-time random 512-frame window of the repeat-padded 10 s log-mel (ONNX graph sees all 1001)."""
+    """Training-time random 512-frame window of the repeat-padded 10 s log-mel (ONNX graph sees all 1001);
+    with AUDIO_AUG half the windows also go through augment_mel."""
     st = data.rng.integers(0, data.mels.shape[1] - AUDIO_CROP + 1, size=len(idx))
     x = np.stack([data.mels[i, s:s + AUDIO_CROP] for i, s in zip(idx, st)]).astype(np.float32)
+    if AUDIO_AUG:
+        for j in np.nonzero(data.rng.random(len(idx)) < 0.5)[0]:
+            x[j] = augment_mel(x[j], data.rng)
     return torch.from_numpy(x).unsqueeze(1)
 
 
@@ -221,7 +253,7 @@ def step_loss(model, data, task, B, direction_head, heads=None):
 
 
 def main():
-    global CACHE
+    global CACHE, AUDIO_AUG
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=1500)
     ap.add_argument("--batch", type=int, default=64)
@@ -235,8 +267,10 @@ def main():
                     help="v2: model.MotionStemV2, attribute heads, one-attribute-off captions, more image steps")
     ap.add_argument("--attr-warmup", type=int, default=0,
                     help="v2: the first N of --steps train only the vision tower on the attribute heads")
+    ap.add_argument("--audio-aug", action="store_true",
+                    help="v2: augment_mel on half the speech windows, and TASK_P_V2_AUDIO's step shares")
     args = ap.parse_args()
-    CACHE = args.cache
+    CACHE, AUDIO_AUG = args.cache, args.audio_aug
     torch.set_num_threads(2)
     # Debian's torch 1.13 oneDNN Conv1d backward races across threads: the same batch gives weight gradients
     # that differ by up to 1e3 between calls (model card, "Reproducibility"). That made the audio
@@ -276,7 +310,8 @@ def main():
         if s < args.attr_warmup:
             task = "attr"
         else:
-            task = TASKS[int(data.rng.choice(len(TASKS), p=TASK_P_V2 if args.arch == "v2" else TASK_P))]
+            shares = TASK_P if args.arch == "v1" else TASK_P_V2_AUDIO if AUDIO_AUG else TASK_P_V2
+            task = TASKS[int(data.rng.choice(len(TASKS), p=shares))]
         if task != "attr" and task not in args.tasks.split(","):
             continue
         model.train()
