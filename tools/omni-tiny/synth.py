@@ -51,9 +51,9 @@ def jitter_colour(rgb, rng, amt=18):
 V2 = False  # set by --v2 in main()
 
 
-def background(rng, colour=None):
+def background(rng, colour=None, still=True):
     if V2:
-        return synth_v2.visible_background(rng, colour)
+        return synth_v2.visible_background(rng, colour, still)
     base = rng.integers(0, 50, size=3)
     img = np.ones((S, S, 3), np.float32) * base[None, None, :]
     img += rng.normal(0, 3, size=img.shape)
@@ -175,7 +175,7 @@ def render_motion(concept, rng, T=8):
     start = rng.uniform(32 - travel / 2 - 2, 32 - travel / 2 + 2)
     other = rng.uniform(16, 48)
     col = jitter_colour(COLOURS[c], rng)
-    bg = background(rng, col)
+    bg = background(rng, col, still=False)
     outline, angle = 0.0, 0.0
     if V2:
         r = rng.uniform(5, 12)
@@ -246,10 +246,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--v2", action="store_true", help="issue #14 synthesis (see the module docstring)")
     ap.add_argument("--photos", action="store_true", help="with --v2: photo-crop backgrounds (synth_v2.photo_crop)")
+    ap.add_argument("--photo-share", type=float, default=0.24, help="with --photos: the photo kind's share")
+    ap.add_argument("--photos-stills-only", action="store_true", help="with --photos: videos keep drawn backgrounds")
     ap.add_argument("--cache", default=CACHE, help="where train.npz, vocab.json, concepts.json go")
     a = ap.parse_args()
     V2, CACHE = a.v2, a.cache
     synth_v2.PHOTO_BACKGROUNDS = a.photos
+    synth_v2.PHOTO_SHARE, synth_v2.PHOTOS_ON_STILLS = a.photo_share, a.photos_stills_only
     if V2:
         # the committed held-out set belongs to the shipped v1 model: a trial writes its own beside its cache
         HELD = os.path.join(CACHE, "heldout")

@@ -39,6 +39,8 @@ def value_noise(rng, w=S, h=S):
 # synth.py --photos: a fifth background kind, crops of sklearn's two sample photos (china.jpg, flower.jpg).
 # The held-out photo and texture families draw on skimage's images, a different source, so they stay held out.
 PHOTO_BACKGROUNDS = False
+PHOTO_SHARE = 0.24         # --photo-share: the photo kind's probability; the other four keep their proportions
+PHOTOS_ON_STILLS = False   # --photos-stills-only: videos keep the four drawn kinds
 _PHOTOS = []
 
 
@@ -57,11 +59,13 @@ def photo_crop(rng, w=S, h=S):
     return np.clip(t[..., rng.permutation(3)] * rng.uniform(0.5, 1.5), 0, 255)
 
 
-def background_v2(rng, w=S, h=S):
+def background_v2(rng, w=S, h=S, still=True):
     """Backgrounds from black to white: the training renderer's dark one, flat, gradient, value noise or
     (with PHOTO_BACKGROUNDS) a photo crop."""
-    if PHOTO_BACKGROUNDS:
-        kind = rng.choice(5, p=[0.24, 0.24, 0.14, 0.14, 0.24])
+    if PHOTO_BACKGROUNDS and (still or not PHOTOS_ON_STILLS):
+        # trial 6's mix (0.24 / 0.24 / 0.14 / 0.14 / 0.24) is the default, rescaled for other photo shares
+        rest = (1.0 - PHOTO_SHARE) / 0.76
+        kind = rng.choice(5, p=[0.24 * rest, 0.24 * rest, 0.14 * rest, 0.14 * rest, PHOTO_SHARE])
         if kind == 4:
             return photo_crop(rng, w, h)
     else:
@@ -83,11 +87,11 @@ def background_v2(rng, w=S, h=S):
     return a * (1 - u) + b * u
 
 
-def visible_background(rng, colour):
+def visible_background(rng, colour, still=True):
     """A v2 background the object stands out from (mean colour distance >= 80): a shape the same colour as
     its background is invisible, and training on it would teach the model nothing but noise."""
     for _ in range(8):
-        bg = background_v2(rng)
+        bg = background_v2(rng, still=still)
         if np.linalg.norm(bg.reshape(-1, 3).mean(0) - np.array(colour, np.float32)) >= 80:
             return bg
     return bg
