@@ -1,8 +1,10 @@
-// Embedding and scoring helpers shared by eval.mjs (the in-distribution held-out set) and eval_families.mjs
+// Embedding helpers shared by eval.mjs (the in-distribution held-out set) and eval_families.mjs
 // (the held-out families), so both report numbers from the same code path: exported ONNX in onnxruntime-node.
+// The scoring is scoring.mjs's (eval_families_sdk.mjs scores the SDK's vectors with it too), re-exported here.
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { MODEL_DIR, VARIANTS, config, loadTokenizer, tokenize, l2, rows } from './lib.mjs';
+import { MODEL_DIR, VARIANTS, config, loadTokenizer, tokenize, rows } from './lib.mjs';
+import { probe as probeWith } from './scoring.mjs';
 
 export const cfg = config();
 export const H = cfg.hidden_size, D = cfg.projection_dim;
@@ -43,28 +45,7 @@ export const imageEmb = (v, list) => batched(v, 'vision_model', 'pixel_values', 
 export const videoEmb = (v, list) => batched(v, 'video_model', 'pixel_values', 'video_embeds', list, [8, 3, 64, 64], 4);
 export const audioEmb = (v, list) => batched(v, 'audio_model', 'input_features', 'audio_embeds', list.map((f) => f.data), [1, list[0]?.dims[2] ?? 1001, 64], 8);
 
-/** For each query i: how many gallery items score strictly above its own match G[i] (0 = retrieved first). */
-export function ranks(Q, G, dim = D) {
-  const q = Q.map((x) => l2(x.slice(0, dim))), g = G.map((x) => l2(x.slice(0, dim)));
-  return q.map((qi, i) => {
-    const s = g.map((gj) => gj.reduce((acc, val, k) => acc + val * qi[k], 0));
-    return s.filter((x) => x > s[i]).length;
-  });
-}
-export const recall = (r, k) => r.filter((x) => x < k).length / r.length;
-export function summary(r) {
-  return { n: r.length, r1: recall(r, 1), r5: recall(r, 5), r10: recall(r, 10) };
-}
+export { ranks, recall, summary } from './scoring.mjs';
 
-/** Attribute probe: the caption with the right value must beat captions that differ in that attribute only. */
-export async function probe(v, embs, its, field, values, capFn) {
-  let ok = 0;
-  for (let i = 0; i < its.length; i++) {
-    const caps = values.map((val) => capFn({ ...its[i].attributes, [field]: val }));
-    const te = (await textEmb(v, caps)).emb.map((x) => l2(x));
-    const e = l2(embs[i]);
-    const s = te.map((t) => t.reduce((a, x, k) => a + x * e[k], 0));
-    if (values[s.indexOf(Math.max(...s))] === its[i].attributes[field]) ok++;
-  }
-  return { n: its.length, acc: ok / its.length, chance: 1 / values.length };
-}
+/** scoring.probe with this file's text embeddings of variant `v` (eval.mjs's signature). */
+export const probe = (v, ...args) => probeWith(async (texts) => (await textEmb(v, texts)).emb, ...args);

@@ -4,11 +4,15 @@
 //        (OMNI_TINY_DIR=<export folder> evaluates another export, e.g. a training trial's, with --no-card)
 // Writes tools/omni-tiny/families_metrics.json and the table between the families markers in docs/model-card.md.
 // The media folder (data/heldout-families/) is git-ignored and made by the seeded python script when missing.
+// Format families (photo-sized JPEG, 44.1/48 kHz WAV, 30 fps WebM) run here too: transformers.js' processor
+// resizes the JPEG, lib.mjs resamples the WAV with the SDK's resampler, and the WebM is read as its pre-codec
+// strip of the frames the SDK samples. Their SDK rows, decoders included, come from eval_families_sdk.mjs.
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { ROOT, HERE, MODEL_DIR, imagePixels, stripPixels, audioFeatures } from './lib.mjs';
-import { textEmb, imageEmb, videoEmb, audioEmb, ranks, summary, probe } from './embed.mjs';
+import { textEmb, imageEmb, videoEmb, audioEmb } from './embed.mjs';
+import { familyRow } from './scoring.mjs';
 
 const arg = (k, d) => (process.argv.includes(k) ? process.argv[process.argv.indexOf(k) + 1] : d);
 const variant = arg('--variant', 'fp32');
@@ -20,56 +24,21 @@ if (process.argv.includes('--regen') || !fs.existsSync(path.join(DIR, 'index.jso
 const index = JSON.parse(fs.readFileSync(path.join(DIR, 'index.json'), 'utf8'));
 const P = (f) => path.join(DIR, f);
 
-const capShape = (a) => `a ${a.size} ${a.colour} ${a.shape} in the ${a.position}`;
-const capDigit = (a) => `a ${a.colour} handwritten digit ${a.digit}`;
-const capMotion = (a) => `a ${a.colour} ${a.shape} moving ${a.direction}`;
-const COLOURS = ['red', 'green', 'blue', 'yellow', 'purple', 'orange', 'cyan', 'white'];
-const SHAPES = ['circle', 'square', 'triangle', 'star', 'diamond', 'cross'];
-
-async function imageFamily(its) {
-  const e = await imageEmb(variant, await Promise.all(its.map((i) => imagePixels(P(i.files.image)))));
-  const t = (await textEmb(variant, its.map((i) => i.caption))).emb;
-  const row = { 'text→image': summary(ranks(t, e)), probes: {} };
-  const k = its.map((i, j) => j).filter((j) => its[j].attributes.type === 'shape');
-  const shp = k.map((j) => its[j]), se = k.map((j) => e[j]);
-  if (shp.length) {
-    row.probes.colour = await probe(variant, se, shp, 'colour', COLOURS, capShape);
-    row.probes.shape = await probe(variant, se, shp, 'shape', SHAPES, capShape);
-    row.probes.size = await probe(variant, se, shp, 'size', ['small', 'large'], capShape);
-    row.probes.position = await probe(variant, se, shp, 'position', ['top left', 'top right', 'bottom left', 'bottom right', 'center'], capShape);
-  }
-  const d = its.map((i, j) => j).filter((j) => its[j].attributes.type === 'digit');
-  if (d.length) row.probes.digit = await probe(variant, d.map((j) => e[j]), d.map((j) => its[j]), 'digit', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], capDigit);
-  return row;
-}
-async function videoFamily(its) {
-  const strips = [];
-  for (const i of its) strips.push(await stripPixels(P(i.files.frames_strip)));
-  const e = await videoEmb(variant, strips);
-  const t = (await textEmb(variant, its.map((i) => i.caption))).emb;
-  const dirs = ['left', 'right', 'up', 'down'];
-  // the same probe scored against the opposite direction: how often the clip is read backwards
-  const OPP = { left: 'right', right: 'left', up: 'down', down: 'up' };
-  const flipped = its.map((i) => ({ ...i, attributes: { ...i.attributes, direction: OPP[i.attributes.direction] } }));
-  return {
-    'text→video': summary(ranks(t, e)),
-    probes: { direction: await probe(variant, e, its, 'direction', dirs, capMotion), reversed: await probe(variant, e, flipped, 'direction', dirs, capMotion) },
-  };
-}
-async function audioFamily(its) {
-  const feats = [];
-  for (const i of its) feats.push(await audioFeatures(P(i.files.audio)));
-  const e = await audioEmb(variant, feats);
-  const t = (await textEmb(variant, its.map((i) => i.caption))).emb;
-  return { 'text→audio': summary(ranks(t, e)) };
+const textFn = async (texts) => (await textEmb(variant, texts)).emb;
+async function mediaEmb(kind, its) {
+  if (kind === 'image') return imageEmb(variant, await Promise.all(its.map((i) => imagePixels(P(i.files.image)))));
+  const list = [];
+  // families with a real video file also carry its sampled frames as a strip: onnxruntime has no decoder
+  for (const i of its) list.push(kind === 'video' ? await stripPixels(P(i.files.frames_strip)) : await audioFeatures(P(i.files.audio)));
+  return kind === 'video' ? videoEmb(variant, list) : audioEmb(variant, list);
 }
 
 const out = { variant, seed: index.seed, families: {} };
 for (const f of index.families) {
   const its = index.items.filter((i) => i.family === f.name && i.kind === f.kind);
   console.error(`${f.kind}: ${f.name} (${its.length})`);
-  const fn = { image: imageFamily, video: videoFamily, audio: audioFamily }[f.kind];
-  out.families[`${f.kind}: ${f.name}`] = { kind: f.kind, name: f.name, v2TrainsAxis: f.v2_trains_axis, ...(await fn(its)) };
+  const row = await familyRow(f.kind, its, await mediaEmb(f.kind, its), textFn);
+  out.families[`${f.kind}: ${f.name}`] = { kind: f.kind, name: f.name, v2TrainsAxis: f.v2_trains_axis, ...row };
 }
 const suffix = variant === 'fp32' ? '' : `_${variant}`;
 out.model = path.relative(ROOT, MODEL_DIR);

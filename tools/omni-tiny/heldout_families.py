@@ -8,6 +8,8 @@ files. `node tools/omni-tiny/eval_families.mjs` runs it when the folder is missi
 Every family uses the SAME concept pool (seen colour/shape/digit/direction combinations, no new words), so
 rows differ only in how the media were made. Each modality also gets a control family made by the training
 renderer itself, drawn from the same pool, so a drop is visibly the family's and not the pool's.
+The format families (appended last) are files as an app gets them: a photo-sized JPEG, a 30 fps 160x120 WebM,
+44.1/48 kHz WAV; eval_families_sdk.mjs runs them through the SDK's decoders.
 White objects are left out of the pool: a white shape on a white canvas is invisible, and a row that fails
 on invisible objects would measure nothing about the model.
 """
@@ -18,6 +20,7 @@ import math
 import os
 import subprocess
 import sys
+import tempfile
 import wave
 
 import numpy as np
@@ -270,18 +273,85 @@ def synthesise(spec, text, rng):
     return pcm
 
 
-def write_wav(pcm, path):
+def write_wav(pcm, path, rate=SR):
     with wave.open(path, "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
-        w.setframerate(SR)
+        w.setframerate(rate)
         w.writeframes(pcm.tobytes())
+
+
+# ---------------------------------------------------------------- format families: files as a user has them
+# The families above are 64x64 PNGs, 8-frame strips and 16 kHz WAV, the model's own sizes and rate. These are
+# the same concepts as the files an app is handed: a photo-sized JPEG, a 30 fps non-square WebM, 44.1/48 kHz
+# WAV. They only mean something through a decoder and a processor (the SDK's; eval_families_sdk.mjs).
+PHOTO_W, PHOTO_H = 480, 360
+CLIP_W, CLIP_H, CLIP_FPS, CLIP_SECONDS = 160, 120, 30, 2
+
+
+def photo_jpeg(concept, rng):
+    """480x360 JPEG q80-92 on a light background. The 64x64 layout is scaled into the central 360x360 square,
+    which is what a shortest-edge resize + centre crop keeps, so positions keep their meaning."""
+    k, ox = PHOTO_H / S, (PHOTO_W - PHOTO_H) // 2
+    bg = bg_flat(rng, 180, 235, PHOTO_W, PHOTO_H)
+    if concept[0] == "digit":
+        col = synth.jitter_colour(COLOURS[concept[1]], rng)
+        m = Image.fromarray(np.round(digit_mask(concept, rng) * 255).astype(np.uint8)).resize((PHOTO_H, PHOTO_H), Image.BICUBIC)
+        mask = np.zeros((PHOTO_H, PHOTO_W), np.float32)
+        mask[:, ox:ox + PHOTO_H] = np.asarray(m, np.float32) / 255.0
+    else:
+        s, cx, cy, r, col = shape_geom(concept, rng, scale=k)
+        mask = shape_mask(s, cx + ox, cy, r, PHOTO_W, PHOTO_H)
+    return compose(bg, mask, col), int(rng.integers(80, 93))
+
+
+def clip_frames(concept, rng):
+    """synth.render_motion's trajectory as CLIP_SECONDS of CLIP_FPS frames at CLIP_W x CLIP_H on the training
+    renderer's dark background (layout in the central square, as photo_jpeg). The motion is continuous and
+    timed so that the frames a player shows at (i + 0.5) / 8 of the clip, where the SDK seeks, are where the
+    8 training frames are; the first and last half step extrapolate the same line."""
+    _, c, s, d = concept
+    r = 8.0 + rng.uniform(-1, 1.5)
+    travel = rng.uniform(28, 36)
+    start = rng.uniform(32 - travel / 2 - 2, 32 - travel / 2 + 2)
+    other = rng.uniform(16, 48)
+    col = synth.jitter_colour(COLOURS[c], rng)
+    bg = bg_flat(rng, 0, 49, CLIP_W, CLIP_H)
+    k, ox = CLIP_H / S, (CLIP_W - CLIP_H) / 2
+    n = CLIP_FPS * CLIP_SECONDS
+    frames = []
+    for f in range(n):
+        u = start + travel * (8 * f / n - 0.5) / 7
+        cx, cy = {"right": (u, other), "left": (64 - u, other), "down": (other, u), "up": (other, 64 - u)}[d]
+        frames.append(compose(bg, shape_mask(s, cx * k + ox, cy * k, r * k, CLIP_W, CLIP_H), col))
+    return frames
+
+
+def write_clip(frames, path):
+    # VP9 at a user's quality (crf 32, a keyframe every 2 s); one thread and bitexact so reruns give the same bytes
+    with tempfile.TemporaryDirectory() as td:
+        for i, f in enumerate(frames):
+            Image.fromarray(f).save(os.path.join(td, f"f{i:03d}.png"))
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-framerate", str(CLIP_FPS), "-i", os.path.join(td, "f%03d.png"),
+                        "-c:v", "libvpx-vp9", "-pix_fmt", "yuv420p", "-crf", "32", "-b:v", "0", "-g", "60", "-threads", "1",
+                        "-metadata", "creation_time=1970-01-01T00:00:00Z", "-fflags", "+bitexact", path], check=True)
+
+
+def espeak_at(text, voice, speed, pitch, rate):
+    """espeak-ng's own 22.05 kHz output resampled once, straight to `rate` (sox, no dither)."""
+    raw = subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "--stdout", text],
+                         check=True, capture_output=True).stdout
+    s = subprocess.run(["sox", "-t", "wav", "-", "-t", "wav", "-r", str(rate), "-c", "1", "-b", "16", "-D", "-"],
+                       input=raw, check=True, capture_output=True).stdout
+    with wave.open(io.BytesIO(s)) as w:
+        return np.frombuffer(w.readframes(w.getnframes()), np.int16)
 
 
 # Axes that synth.py --v2 trains on (flat backgrounds of any brightness, gradients, outlines, blur/JPEG,
 # 10-40 dB noise): for a v2 model these families are new renderings of trained axes, not held out. The rest
 # (skimage textures and photos, the aliased 128x128 rasteriser, the 3:2 canvas, DejaVu fonts, flite, the
-# NEW_ESPEAK voices) are in no training set; the controls are the v1 renderer itself.
+# NEW_ESPEAK voices) are in no training set, nor are the format families' file sizes, frame rate and sample
+# rates; the controls are the v1 renderer itself.
 V2_TRAINS_AXIS = {"white background", "light-grey background", "gradient background", "outlined shapes (dark)",
                   "blur + JPEG q35–60 (dark)", "espeak-ng + white noise 25 dB SNR", "espeak-ng + white noise 15 dB SNR"}
 
@@ -349,6 +419,37 @@ def main():
             f = f"images/d{fi}_{len(items):04d}.png"
             Image.fromarray(render(c, drng)).save(os.path.join(out, f), optimize=True)
             item("image", fam, c, {"image": f})
+    # Format families last, with their own generator, so every file above stays byte-identical. Same pools.
+    frng = np.random.default_rng(SEED + 16)
+    fam = "photo-sized JPEG 480×360 q80–92 (light)"
+    families.append({"kind": "image", "name": fam, "v2_trains_axis": trains_axis("image", fam)})
+    for c in shapes + digits:
+        img, q = photo_jpeg(c, frng)
+        f = f"images/p0_{len(items):04d}.jpg"
+        Image.fromarray(img).save(os.path.join(out, f), "JPEG", quality=q)
+        item("image", fam, c, {"image": f})
+    fam = "WebM VP9 30 fps 160×120 (dark)"
+    families.append({"kind": "video", "name": fam, "v2_trains_axis": trains_axis("video", fam)})
+    for c in motions:
+        frames = clip_frames(c, frng)
+        f = f"video/w0_{len(items):04d}"
+        write_clip(frames, os.path.join(out, f + ".webm"))
+        # onnxruntime has no video decoder: the node eval reads the frames the SDK's seeks land on, pre-codec
+        n = len(frames)
+        strip = [frames[(2 * i + 1) * n // 16] for i in range(8)]
+        Image.fromarray(np.concatenate(strip, axis=1)).save(os.path.join(out, f + "_frames.png"), optimize=True)
+        item("video", fam, c, {"video": f + ".webm", "frames_strip": f + "_frames.png"})
+    # the control family's own texts and voices, so these rows differ from it in the sample rate alone
+    control = [i for i in items if i["kind"] == "audio" and i["family"] == next(iter(AUDIO_FAMILIES))]
+    for fi, rate in enumerate((44100, 48000)):
+        fam = f"espeak-ng training voices, WAV at {rate / 1000:g} kHz"
+        families.append({"kind": "audio", "name": fam, "v2_trains_axis": trains_axis("audio", fam)})
+        for c, ctl in zip(spoken, control):
+            assert ctl["concept"] == concept_key(c), (ctl["concept"], c)
+            pcm = espeak_at(ctl["spoken_text"], *ctl["voice"][1:4], rate)
+            f = f"audio/r{fi}_{len(items):04d}.wav"
+            write_wav(pcm, os.path.join(out, f), rate)
+            item("audio", fam, c, {"audio": f}, spoken_text=ctl["spoken_text"], voice=ctl["voice"], sample_rate=rate)
     index = {"description": "omni-tiny held-out families (tools/omni-tiny/heldout_families.py): the same seen "
                             "concepts rendered along axes training never saw. Regenerated on demand, not committed.",
              "seed": SEED + 14, "families": families, "items": items}

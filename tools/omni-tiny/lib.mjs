@@ -48,51 +48,68 @@ export async function imagePixels(file) {
   return pixel_values.data;
 }
 
-/** 512x64 frame strip -> Float32Array [8,3,64,64] (each frame through CLIPImageProcessor) */
+/** Strip of nFrames frames side by side (512x64 for 64x64 frames) -> Float32Array [8,3,64,64]
+ *  (each frame through CLIPImageProcessor, which resizes and centre-crops frames of any size) */
 export async function stripPixels(file, nFrames = 8) {
   const strip = await RawImage.read(file);
   const rgb = strip.rgb();
+  const fw = rgb.width / nFrames, fh = rgb.height;
   const out = new Float32Array(nFrames * 3 * 64 * 64);
   for (let f = 0; f < nFrames; f++) {
-    const data = new Uint8ClampedArray(64 * 64 * 3);
-    for (let y = 0; y < 64; y++) for (let x = 0; x < 64; x++) for (let c = 0; c < 3; c++)
-      data[(y * 64 + x) * 3 + c] = rgb.data[(y * rgb.width + f * 64 + x) * 3 + c];
-    const { pixel_values } = await imageProcessor()(new RawImage(data, 64, 64, 3));
+    const data = new Uint8ClampedArray(fw * fh * 3);
+    for (let y = 0; y < fh; y++) for (let x = 0; x < fw; x++) for (let c = 0; c < 3; c++)
+      data[(y * fw + x) * 3 + c] = rgb.data[(y * rgb.width + f * fw + x) * 3 + c];
+    const { pixel_values } = await imageProcessor()(new RawImage(data, fw, fh, 3));
     out.set(pixel_values.data, f * 3 * 64 * 64);
   }
   return out;
 }
 
-/** 16-bit PCM mono WAV -> Float32Array in [-1,1) */
+/** 16-bit PCM mono WAV -> Float32Array in [-1,1) (at the file's rate: readWavRate has it) */
 export function readWav(file) {
+  return readWavRate(file).samples;
+}
+export function readWavRate(file) {
   const b = fs.readFileSync(file);
-  let off = 12;
+  let off = 12, rate;
   while (off < b.length) {
     const id = b.toString('ascii', off, off + 4);
     const size = b.readUInt32LE(off + 4);
+    if (id === 'fmt ') rate = b.readUInt32LE(off + 12);
     if (id === 'data') {
       const n = size / 2;
       const out = new Float32Array(n);
       for (let i = 0; i < n; i++) out[i] = b.readInt16LE(off + 8 + 2 * i) / 32768;
-      return out;
+      return { samples: out, rate };
     }
     off += 8 + size + (size & 1);
   }
   throw new Error('no data chunk in ' + file);
 }
 
-/** WAV path -> {data: Float32Array [1,1,F,64], dims} via ClapFeatureExtractor */
+let _resample;
+/** The SDK's own windowed-sinc resampler (src/engine/preprocess/resample.ts, what omni-embed/node applies to
+ *  a WAV at another rate), transpiled on first use rather than copied, so node and SDK cannot drift apart. */
+async function sdkResample() {
+  if (!_resample) {
+    const ts = (await import('typescript')).default;
+    const src = fs.readFileSync(path.join(ROOT, 'src', 'engine', 'preprocess', 'resample.ts'), 'utf8');
+    const js = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+    _resample = (await import('data:text/javascript,' + encodeURIComponent(js))).resample;
+  }
+  return _resample;
+}
+
+/** WAV path -> {data: Float32Array [1,1,F,64], dims} via ClapFeatureExtractor (resampled to its rate first) */
 export async function audioFeatures(file) {
-  const { input_features } = await audioExtractor()(readWav(file));
+  const { samples, rate } = readWavRate(file);
+  const sr = audioExtractor().config.sampling_rate;
+  const pcm = rate === sr ? samples : (await sdkResample())(samples, rate, sr);
+  const { input_features } = await audioExtractor()(pcm);
   return { data: input_features.data, dims: input_features.dims };
 }
 
-export function l2(v) {
-  let s = 0;
-  for (const x of v) s += x * x;
-  s = Math.sqrt(s) || 1;
-  return Float32Array.from(v, (x) => x / s);
-}
+export { l2 } from './scoring.mjs';
 export function cos(a, b) {
   let s = 0, na = 0, nb = 0;
   for (let i = 0; i < a.length; i++) { s += a[i] * b[i]; na += a[i] * a[i]; nb += b[i] * b[i]; }
