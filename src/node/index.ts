@@ -67,7 +67,8 @@ function bundledModelUrl(): string {
   return new URL('../models/omni-tiny/', import.meta.url).href;
 }
 
-function resolveSpec(options: NodeEmbedderOptions): { spec: ModelSpec; local: boolean } {
+/** `bundled` is the folder of the package's own omni-tiny copy when that is what loads: it ships q8 only. */
+function resolveSpec(options: NodeEmbedderOptions): { spec: ModelSpec; local: boolean; bundled?: string } {
   const { model } = options;
   let spec: ModelSpec;
   if (model === undefined) spec = OMNI_TINY;
@@ -81,7 +82,10 @@ function resolveSpec(options: NodeEmbedderOptions): { spec: ModelSpec; local: bo
     if (typeof options.modelDir !== 'string' || !options.modelDir) throw new InvalidOptionError('modelDir must be a folder path');
     return { spec: { ...spec, source: { model: pathToFileURL(options.modelDir).href + '/', id: spec.name } }, local: true };
   }
-  if (spec.source === DEFAULT_MODEL) return { spec: { ...spec, source: { model: bundledModelUrl(), id: spec.name } }, local: true };
+  if (spec.source === DEFAULT_MODEL) {
+    const model = bundledModelUrl();
+    return { spec: { ...spec, source: { model, id: spec.name } }, local: true, bundled: fileURLToPath(model) };
+  }
   const src = typeof spec.source === 'string' ? spec.source : spec.source.model;
   return { spec, local: src.startsWith('file:') };
 }
@@ -112,10 +116,9 @@ export class NodeEmbedder {
     const workers = positive(options.workers, 'workers', 64) ?? Math.max(1, Math.min(4, cores));
     const threads = positive(options.threadsPerWorker, 'threadsPerWorker', 64) ?? Math.max(1, Math.floor(cores / workers));
     const maxBatch = positive(options.maxBatch, 'maxBatch', 1024) ?? 16;
-    const { spec, local } = resolveSpec(options);
-    if (options.dtype !== undefined && typeof spec.source === 'object' && spec.source.model === bundledModelUrl()) {
-      const folder = fileURLToPath(bundledModelUrl());
-      const shipped = completeDtypes(specGraphs(spec), (path) => existsSync(join(folder, path)));
+    const { spec, local, bundled } = resolveSpec(options);
+    if (options.dtype !== undefined && bundled !== undefined) {
+      const shipped = completeDtypes(specGraphs(spec), (path) => existsSync(join(bundled, path)));
       if (!shipped.includes(options.dtype)) throw unshippedDtypeError(options.dtype, shipped);
     }
     await checkRuntime();
