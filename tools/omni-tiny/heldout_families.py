@@ -206,14 +206,19 @@ def font_digit(concept, rng):
 
 
 # ---------------------------------------------------------------- video families
-def motion(concept, rng, bg):
-    """synth.render_motion's trajectory on a caller-chosen background."""
-    _, c, s, d = concept
+def trajectory(concept, rng):
+    """synth.render_motion's draws, in its order: radius, travel, start, the fixed coordinate, colour."""
     r = 8.0 + rng.uniform(-1, 1.5)
     travel = rng.uniform(28, 36)
     start = rng.uniform(32 - travel / 2 - 2, 32 - travel / 2 + 2)
     other = rng.uniform(16, 48)
-    col = synth.jitter_colour(COLOURS[c], rng)
+    return r, travel, start, other, synth.jitter_colour(COLOURS[concept[1]], rng)
+
+
+def motion(concept, rng, bg):
+    """synth.render_motion's trajectory on a caller-chosen background."""
+    _, _, s, d = concept
+    r, travel, start, other, col = trajectory(concept, rng)
     frames = []
     for t in range(8):
         u = start + travel * t / 7
@@ -310,12 +315,8 @@ def clip_frames(concept, rng):
     renderer's dark background (layout in the central square, as photo_jpeg). The motion is continuous and
     timed so that the frames a player shows at (i + 0.5) / 8 of the clip, where the SDK seeks, are where the
     8 training frames are; the first and last half step extrapolate the same line."""
-    _, c, s, d = concept
-    r = 8.0 + rng.uniform(-1, 1.5)
-    travel = rng.uniform(28, 36)
-    start = rng.uniform(32 - travel / 2 - 2, 32 - travel / 2 + 2)
-    other = rng.uniform(16, 48)
-    col = synth.jitter_colour(COLOURS[c], rng)
+    _, _, s, d = concept
+    r, travel, start, other, col = trajectory(concept, rng)
     bg = bg_flat(rng, 0, 49, CLIP_W, CLIP_H)
     k, ox = CLIP_H / S, (CLIP_W - CLIP_H) / 2
     n = CLIP_FPS * CLIP_SECONDS
