@@ -6,10 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { imagePixels, ROOT } from './lib.mjs';
 import { textEmb, imageEmb } from './embed.mjs';
-import { l2 } from './scoring.mjs';
+import { COLOURS, SHAPES, l2 } from './scoring.mjs';
 
-const COLOURS = ['red', 'green', 'blue', 'yellow', 'purple', 'orange', 'cyan', 'white'];
-const SHAPES = ['circle', 'square', 'triangle', 'star', 'diamond', 'cross'];
 const pool = COLOURS.flatMap((c) => SHAPES.map((s) => `a ${c} ${s}`));
 const captions = (await textEmb('q8', pool)).emb.map(l2);
 const read = (file) => JSON.parse(fs.readFileSync(path.join(ROOT, file), 'utf8'));

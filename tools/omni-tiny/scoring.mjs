@@ -41,8 +41,8 @@ export async function probe(textFn, embs, its, field, values, capFn) {
 export const capShape = (a) => `a ${a.size} ${a.colour} ${a.shape} in the ${a.position}`;
 export const capDigit = (a) => `a ${a.colour} handwritten digit ${a.digit}`;
 export const capMotion = (a) => `a ${a.colour} ${a.shape} moving ${a.direction}`;
-const COLOURS = ['red', 'green', 'blue', 'yellow', 'purple', 'orange', 'cyan', 'white'];
-const SHAPES = ['circle', 'square', 'triangle', 'star', 'diamond', 'cross'];
+export const COLOURS = ['red', 'green', 'blue', 'yellow', 'purple', 'orange', 'cyan', 'white'];
+export const SHAPES = ['circle', 'square', 'triangle', 'star', 'diamond', 'cross'];
 const DIRS = ['left', 'right', 'up', 'down'];
 const OPP = { left: 'right', right: 'left', up: 'down', down: 'up' };
 
