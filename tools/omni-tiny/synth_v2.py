@@ -41,12 +41,44 @@ def value_noise(rng, w=S, h=S):
 PHOTO_BACKGROUNDS = False
 PHOTO_SHARE = 0.24         # --photo-share: the photo kind's probability; the other four keep their proportions
 PHOTOS_ON_STILLS = False   # --photos-stills-only: videos keep the four drawn kinds
+DEAD_LEAVES = False        # --dead-leaves: half of the photo kind is procedural clutter (dead_leaves) instead
 _PHOTOS = []
+
+
+def dead_leaves(rng, w=S, h=S):
+    """Procedural clutter with a photo's statistics and none of its sources: occluding irregular blobs whose
+    sizes follow a power law (the 'dead leaves' model of natural images), in a palette drawn per image, then
+    softened. Two sample photos teach "an object in front of a scene"; this adds scenes of any layout and hue.
+    The blobs are random polygons and ellipses, never the six caption shapes, so they cannot pose as the subject."""
+    k = 2  # drawn at twice the size and shrunk, so edges are antialiased like a photo's
+    W, H = w * k, h * k
+    palette = rng.integers(0, 256, size=(int(rng.integers(3, 7)), 3)).astype(np.float32)
+    grey = palette.mean(axis=1, keepdims=True)
+    palette = grey + rng.uniform(0.25, 1.0) * (palette - grey)  # photos are rarely as saturated as random RGB
+    im = Image.new("RGB", (W, H), tuple(int(v) for v in palette[0]))
+    d = ImageDraw.Draw(im)
+    for _ in range(int(rng.integers(20, 70))):
+        r = min(W, H) * 0.5 * (1 - rng.random() * 0.96) ** 2.5  # many small leaves, a few large ones
+        cx, cy = rng.uniform(-r, W + r), rng.uniform(-r, H + r)
+        col = np.clip(palette[int(rng.integers(len(palette)))] + rng.normal(0, 18, 3), 0, 255)
+        fill = tuple(int(v) for v in col)
+        if rng.random() < 0.5:
+            a = rng.uniform(0.3, 0.8)  # never round: a circle is a caption shape
+            d.ellipse([cx - r, cy - r * a, cx + r, cy + r * a], fill=fill)
+        else:
+            n = int(rng.integers(5, 10))
+            ang = np.sort(rng.uniform(0, 2 * math.pi, n))
+            rad = r * rng.uniform(0.4, 1.0, n)
+            d.polygon([(cx + q * math.cos(t), cy + q * math.sin(t)) for q, t in zip(rad, ang)], fill=fill)
+    im = im.filter(ImageFilter.GaussianBlur(float(rng.uniform(0, 2.5)))).resize((w, h), Image.BILINEAR)
+    return np.clip(np.asarray(im, np.float32) + rng.normal(0, rng.uniform(0, 6), (h, w, 3)), 0, 255)
 
 
 def photo_crop(rng, w=S, h=S):
     """A random square crop of a sample photo (from a 48 px detail to the whole frame), mirrored at random,
     channels permuted and brightness scaled, so two photos still give backgrounds of every hue and key."""
+    if DEAD_LEAVES and rng.random() < 0.5:
+        return dead_leaves(rng, w, h)
     if not _PHOTOS:
         from sklearn.datasets import load_sample_images
         _PHOTOS.extend(Image.fromarray(im) for im in load_sample_images().images)
