@@ -12,6 +12,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { startServer } from '../../tests/server/server.mjs';
+import { chromiumLaunchOptions } from '../../tests/helpers/chromium.mjs';
 import { buildTjs, tjsVersions } from './build-tjs.mjs';
 import { snapshotOmni } from './snapshot.mjs';
 import { renderMarkdown, writeSection } from './report.mjs';
@@ -40,8 +41,6 @@ const TJS_SETUPS = { tjs: { workers: os.cpus().length, threads: 1 }, 'tjs-1w2t':
 const optsFor = (lib, device, extra = {}) => ({ device, dtype: 'fp32', ...(TJS_SETUPS[lib] ?? {}), ...(lib === 'omni' ? {} : extra) });
 const rotate = (xs, r) => xs.map((_, i) => xs[(i + r) % xs.length]);
 const notFound = new Set();
-const LAUNCH_ARGS = ['--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync',
-  '--enable-blink-features=ForceEagerMeasureMemory', '--enable-precise-memory-info'];
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const stats = (xs) => ({ n: xs.length, median: median(xs), min: Math.min(...xs), max: Math.max(...xs), values: xs.map((x) => +x.toFixed(2)) });
@@ -254,7 +253,7 @@ async function main() {
   await snapshotOmni();
   await buildTjs();
   const server = await startServer({ port: PORT });
-  const launch = () => chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: LAUNCH_ARGS });
+  const launch = () => chromium.launch(chromiumLaunchOptions({ webgpu: true, measureMemory: true }));
   let browser = await launch();
   const inputs = heldoutInputs();
   const out = {

@@ -8,6 +8,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { startServer } from '../../tests/server/server.mjs';
+import { chromiumLaunchOptions } from '../../tests/helpers/chromium.mjs';
 import { snapshotOmni } from './snapshot.mjs';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -27,7 +28,7 @@ const setups = {
 await snapshotOmni(); // measure the current dist/browser
 const LOAD = os.loadavg().map((x) => +x.toFixed(2));
 const server = await startServer({ port: Number(arg('port', '4604')) });
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+const browser = await chromium.launch(chromiumLaunchOptions());
 // --only 'a|b': a subset of the setups (names as above)
 const only = arg('only');
 if (only) for (const k of Object.keys(setups)) if (!only.split('|').includes(k)) delete setups[k];

@@ -15,6 +15,7 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../tests/server/server.mjs';
+import { chromiumLaunchOptions } from '../../tests/helpers/chromium.mjs';
 import { TJS_ORT_URL, buildTjs, tjsVersions } from '../embed/build-tjs.mjs';
 import { snapshotOmni } from '../embed/snapshot.mjs';
 
@@ -42,10 +43,7 @@ await snapshotOmni();
 await buildTjs();
 
 const server = await startServer({ port: Number(arg('port', '4612')) });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--disable-background-networking', '--disable-component-update', '--no-first-run'],
-});
+const browser = await chromium.launch(chromiumLaunchOptions());
 
 async function sideBySide(page, dtype) {
   return page.evaluate(async ({ dtype, n, threads, suffix, repo, origin, rounds, libs, tjsOrtDir, before }) => {

@@ -15,6 +15,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { startServer } from '../../tests/server/server.mjs';
+import { chromiumLaunchOptions } from '../../tests/helpers/chromium.mjs';
 import { buildTjs, tjsVersions } from '../embed/build-tjs.mjs';
 import { snapshotOmni } from '../embed/snapshot.mjs';
 
@@ -58,11 +59,7 @@ const lengths = ids.map((r) => r.length);
 log(`captions: ${Math.min(...lengths)}–${Math.max(...lengths)} tokens, median ${median(lengths)}`);
 
 const server = await startServer({ port: Number(arg('port', '4612')) });
-const LAUNCH = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--enable-blink-features=ForceEagerMeasureMemory',
-    ...(DEVICE === 'webgpu' ? ['--enable-unsafe-webgpu'] : [])],
-};
+const LAUNCH = chromiumLaunchOptions({ webgpu: DEVICE === 'webgpu', measureMemory: true });
 const browser = await chromium.launch(LAUNCH);
 // Start-up runs in a fresh persistent profile per library, as a user's browser is: in an
 // off-the-record context (browser.newContext(), --incognito) Chromium refuses Cache API entries

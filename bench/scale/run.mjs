@@ -13,6 +13,7 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../tests/server/server.mjs';
+import { chromiumLaunchOptions } from '../../tests/helpers/chromium.mjs';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const argv = process.argv.slice(2);
@@ -42,10 +43,7 @@ log('generating replicas (cached)');
 execFileSync('/usr/bin/python3', ['tools/replicas/make.py', '--scale', 'full', '--variants=,_quantized'], { cwd: root, stdio: 'inherit' });
 
 const server = await startServer({ port: PORT });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--enable-blink-features=ForceEagerMeasureMemory'],
-});
+const browser = await chromium.launch(chromiumLaunchOptions({ measureMemory: true }));
 const host = `${server.origin}/replicas/full`;
 const texts = captions(N.texts);
 

@@ -1,9 +1,7 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from '../helpers/chromium.mjs';
 
 const PORT = Number(process.env.TEST_PORT ?? 4317);
-// OMNI_NO_WEBGPU=1 launches without the WebGPU flag: the WebGPU tests must then fail,
-// which is how we show they cannot pass on a silent WASM fallback.
-const webgpuArgs = process.env.OMNI_NO_WEBGPU ? [] : ['--enable-unsafe-webgpu'];
 
 export default defineConfig({
   testDir: '.',
@@ -19,17 +17,8 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     browserName: 'chromium',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        ...webgpuArgs,
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    },
+    // OMNI_NO_WEBGPU=1 drops the WebGPU flag (tests/helpers/chromium.mjs)
+    launchOptions: chromiumLaunchOptions({ webgpu: true }),
   },
   webServer: {
     command: `node tests/server/server.mjs ${PORT}`,

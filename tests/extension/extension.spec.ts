@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSite, type Site } from './site';
+import { chromiumLaunchOptions } from '../helpers/chromium.mjs';
 
 const EXT = fileURLToPath(new URL('../../extension/dist', import.meta.url));
 const PORT = Number(process.env.EXTENSION_TEST_PORT ?? 4700);
@@ -30,16 +31,8 @@ test.beforeAll(async () => {
   site = await startSite(PORT, [RED_CIRCLE, BLUE_STAR, RED_CIRCLE_ALT]);
   userDir = mkdtempSync(join(tmpdir(), 'omni-ext-'));
   context = await chromium.launchPersistentContext(userDir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    ...chromiumLaunchOptions({ extraArgs: [`--disable-extensions-except=${EXT}`, `--load-extension=${EXT}`] }),
     headless: true,
-    args: [
-      `--disable-extensions-except=${EXT}`,
-      `--load-extension=${EXT}`,
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
   });
   // Everything the extension needs is in its package: only the test site may be asked for images.
   context.on('request', (req) => {

@@ -14,6 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumLaunchOptions } from '../../tests/helpers/chromium.mjs';
 import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../tests/server/server.mjs';
@@ -44,12 +45,8 @@ const url = (f) => `/data/heldout-families/${f}`;
 
 const t0 = performance.now();
 const server = await startServer();
-// the browser tests' launch flags (tests/browser/playwright.config.ts)
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [...(process.env.OMNI_NO_WEBGPU ? [] : ['--enable-unsafe-webgpu']), '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-});
+// launched as the browser tests launch it
+const browser = await chromium.launch(chromiumLaunchOptions({ webgpu: true }));
 const page = await browser.newPage();
 const pageErrors = [], foreign = [];
 page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
