@@ -8,6 +8,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { startServer } from '../../tests/server/server.mjs';
+import { chromiumLaunchOptions } from '../../tests/helpers/chromium.mjs';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const argv = process.argv.slice(2);
@@ -15,7 +16,7 @@ const arg = (name, def) => { const i = argv.indexOf(`--${name}`); return i >= 0 
 const N = Number(arg('n', '4000'));
 const RUNS = Number(arg('runs', '3'));
 const server = await startServer({ port: Number(arg('port', '4605')) });
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--disable-background-networking', '--no-first-run'] });
+const browser = await chromium.launch(chromiumLaunchOptions());
 let res;
 try {
   const page = await (await browser.newContext()).newPage();

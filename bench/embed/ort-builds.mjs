@@ -8,6 +8,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { startServer } from '../../tests/server/server.mjs';
+import { chromiumLaunchOptions } from '../../tests/helpers/chromium.mjs';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const argv = process.argv.slice(2);
@@ -15,7 +16,7 @@ const arg = (name, def) => { const i = argv.indexOf(`--${name}`); return i >= 0 
 const RUNS = Number(arg('runs', '5'));
 const BUILDS = ['wasm', 'webgpu'];
 const server = await startServer({ port: Number(arg('port', '4613')) });
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
+const browser = await chromium.launch(chromiumLaunchOptions());
 const runs = Object.fromEntries(BUILDS.map((b) => [b, []]));
 const load = loadavg().map((x) => +x.toFixed(1));
 try {

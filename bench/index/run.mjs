@@ -15,6 +15,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { startServer } from '../../tests/server/server.mjs';
+import { chromiumLaunchOptions } from '../../tests/helpers/chromium.mjs';
 import { benchIvf, ivfSection } from './ivf.mjs';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -36,10 +37,7 @@ if (!existsSync(resolve(root, 'dist/browser/index.js'))) {
 }
 
 const server = await startServer({ quiet: true });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-background-networking', '--no-first-run', '--js-flags=--max-old-space-size=8192'],
-});
+const browser = await chromium.launch(chromiumLaunchOptions({ extraArgs: ['--no-sandbox', '--js-flags=--max-old-space-size=8192'] }));
 const page = await browser.newPage();
 page.on('console', (m) => m.type() === 'error' && console.error('page:', m.text()));
 page.on('pageerror', (e) => console.error('page error:', e));

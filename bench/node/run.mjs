@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { startServer } from '../../tests/server/server.mjs';
+import { chromiumLaunchOptions } from '../../tests/helpers/chromium.mjs';
 import { createEmbedder } from '../../dist/node/index.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -78,7 +79,7 @@ async function browserRun(page, kind) {
 }
 
 const server = await startServer({ port: 0 });
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--disable-background-networking', '--no-first-run', '--disable-sync'] });
+const browser = await chromium.launch(chromiumLaunchOptions());
 const page = await browser.newPage();
 await page.goto(`${server.origin}/tests/pages/blank.html`);
 const results = {};

@@ -7,10 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { startServer } from '../../tests/server/server.mjs';
+import { chromiumLaunchOptions } from '../../tests/helpers/chromium.mjs';
 
 const SIZES_MB = [100, 254, 270, 300, 351, 500];
 const server = await startServer({ port: 4613 });
-const launch = { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' };
+const launch = chromiumLaunchOptions();
 const probe = async (context) => {
   const page = await context.newPage();
   await page.goto(`${server.origin}/bench/embed/page.html`);

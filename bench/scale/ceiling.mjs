@@ -9,6 +9,7 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../tests/server/server.mjs';
+import { chromiumLaunchOptions } from '../../tests/helpers/chromium.mjs';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const argv = process.argv.slice(2);
@@ -28,7 +29,7 @@ mkdirSync(resolve(root, '.replicas/bench'), { recursive: true });
 execFileSync('/usr/bin/python3', ['bench/scale/matmul.py', '.replicas/bench/matmul.onnx', String(ROWS)], { cwd: root, stdio: 'inherit' });
 
 const server = await startServer({ port: Number(arg('port', '4611')) });
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--disable-background-networking', '--no-first-run'] });
+const browser = await chromium.launch(chromiumLaunchOptions());
 let res;
 try {
   const page = await browser.newPage();

@@ -11,6 +11,7 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../tests/server/server.mjs';
+import { chromiumLaunchOptions } from '../../tests/helpers/chromium.mjs';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const argv = process.argv.slice(2);
@@ -31,7 +32,7 @@ const log = (...a) => console.log(`[bench:ort-start ${new Date().toISOString().s
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 const server = await startServer({ port: Number(arg('port', '4613')) });
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--enable-unsafe-webgpu', '--no-first-run'] });
+const browser = await chromium.launch(chromiumLaunchOptions({ webgpu: true }));
 const samples = Object.fromEntries(names.map((n) => [n, []]));
 for (let round = 0; round < ROUNDS; round++) {
   for (const name of round % 2 ? [...names].reverse() : names) {

@@ -9,6 +9,7 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../tests/server/server.mjs';
+import { chromiumLaunchOptions } from '../../tests/helpers/chromium.mjs';
 import { snapshotOmni } from '../embed/snapshot.mjs';
 import ts from 'typescript';
 
@@ -20,7 +21,7 @@ await snapshotOmni();
 const rule = ts.transpileModule(readFileSync(resolve(root, 'src/engine/encoders/length-groups.ts'), 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
 const { lengthGroups } = await import(`data:text/javascript,${encodeURIComponent(rule)}`);
 const server = await startServer({ port: 4613 });
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
+const browser = await chromium.launch(chromiumLaunchOptions());
 const load = os.loadavg()[0].toFixed(1);
 let s = 7;
 const rnd = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;

@@ -1,9 +1,9 @@
 // One place for how every harness (Playwright specs, benches, the omni-tiny SDK eval) launches Chromium:
 // Debian's build (Playwright cannot download one here), and no traffic of its own, so that a run's only
 // requests are the ones the page makes and a test can assert on them.
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export const QUIET_ARGS = [
+const QUIET_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
@@ -13,10 +13,10 @@ export const QUIET_ARGS = [
 
 // OMNI_NO_WEBGPU=1 launches without the WebGPU flag: the WebGPU tests must then fail, which is how we show
 // they cannot pass on a silent WASM fallback.
-export const WEBGPU_ARGS = process.env.OMNI_NO_WEBGPU ? [] : ['--enable-unsafe-webgpu'];
+const WEBGPU_ARGS = process.env.OMNI_NO_WEBGPU ? [] : ['--enable-unsafe-webgpu'];
 
 // performance.measureUserAgentSpecificMemory() answers at once instead of at the next GC.
-export const MEASURE_MEMORY_ARGS = ['--enable-blink-features=ForceEagerMeasureMemory', '--enable-precise-memory-info'];
+const MEASURE_MEMORY_ARGS = ['--enable-blink-features=ForceEagerMeasureMemory', '--enable-precise-memory-info'];
 
 /** Launch options for playwright's chromium.launch / use.launchOptions. */
 export function chromiumLaunchOptions({ webgpu = false, measureMemory = false, extraArgs = [] } = {}) {

@@ -14,10 +14,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromiumLaunchOptions } from '../../tests/helpers/chromium.mjs';
 import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../tests/server/server.mjs';
+import { chromiumLaunchOptions } from '../../tests/helpers/chromium.mjs';
 import { familyRow } from './scoring.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
