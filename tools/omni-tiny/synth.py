@@ -250,6 +250,8 @@ def main():
     ap.add_argument("--photos-stills-only", action="store_true", help="with --photos: videos keep drawn backgrounds")
     ap.add_argument("--dead-leaves", action="store_true",
                     help="with --photos: half of the photo kind is procedural clutter (synth_v2.dead_leaves)")
+    ap.add_argument("--more-photos", action="store_true",
+                    help="with --photos: skimage photos no held-out family uses join sklearn's two (synth_v2.EXTRA_PHOTOS)")
     ap.add_argument("--accented-voices", action="store_true",
                     help="with --v2: festival's non-English voices read the captions too (synth_v2.ACCENTED)")
     ap.add_argument("--cache", default=CACHE, help="where train.npz, vocab.json, concepts.json go")
@@ -259,6 +261,7 @@ def main():
     synth_v2.PHOTO_SHARE, synth_v2.PHOTOS_ON_STILLS = a.photo_share, a.photos_stills_only
     synth_v2.ACCENTED_VOICES = a.accented_voices
     synth_v2.DEAD_LEAVES = a.dead_leaves
+    synth_v2.MORE_PHOTOS = a.more_photos
     if V2:
         # the committed held-out set belongs to the shipped v1 model: a trial writes its own beside its cache
         HELD = os.path.join(CACHE, "heldout")

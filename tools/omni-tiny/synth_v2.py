@@ -42,7 +42,24 @@ PHOTO_BACKGROUNDS = False
 PHOTO_SHARE = 0.24         # --photo-share: the photo kind's probability; the other four keep their proportions
 PHOTOS_ON_STILLS = False   # --photos-stills-only: videos keep the four drawn kinds
 DEAD_LEAVES = False        # --dead-leaves: half of the photo kind is procedural clutter (dead_leaves) instead
+MORE_PHOTOS = False        # --more-photos: skimage's photos that no held-out family uses join the two sample photos
+# camera/coins/moon are greyscale (low-saturation scenes), ihc and retina colour; page.png (text could pose as a
+# digit), horse.png (a silhouette) and motorcycle_right.png (the held-out motorcycle_left's stereo twin) stay out
+EXTRA_PHOTOS = ["camera.png", "coins.png", "moon.png", "ihc.png", "retina.jpg"]
 _PHOTOS = []
+
+
+def _load_photos():
+    from sklearn.datasets import load_sample_images
+    _PHOTOS.extend(Image.fromarray(im) for im in load_sample_images().images)
+    if MORE_PHOTOS:
+        import skimage
+        from heldout_families import PHOTOS, TEXTURES
+        assert not set(EXTRA_PHOTOS) & set(PHOTOS + TEXTURES), "a held-out family's picture must stay out of training"
+        for name in EXTRA_PHOTOS:
+            im = Image.open(os.path.join(os.path.dirname(skimage.__file__), "data", name)).convert("RGB")
+            k = min(1.0, 480 / min(im.size))  # retina is 1411 px: shrink so its crops span the same scales
+            _PHOTOS.append(im.resize((round(im.size[0] * k), round(im.size[1] * k)), Image.LANCZOS))
 
 
 def dead_leaves(rng, w=S, h=S):
@@ -80,8 +97,7 @@ def photo_crop(rng, w=S, h=S):
     if DEAD_LEAVES and rng.random() < 0.5:
         return dead_leaves(rng, w, h)
     if not _PHOTOS:
-        from sklearn.datasets import load_sample_images
-        _PHOTOS.extend(Image.fromarray(im) for im in load_sample_images().images)
+        _load_photos()
     im = _PHOTOS[int(rng.integers(len(_PHOTOS)))]
     side = int(rng.integers(48, min(im.size) + 1))
     x0, y0 = int(rng.integers(0, im.size[0] - side + 1)), int(rng.integers(0, im.size[1] - side + 1))
