@@ -6,6 +6,8 @@ v1's until v2 shipped, so trials before trial 6 printed "v1" there).
 Each DIR holds metrics.json (eval.mjs --json) and families.json (eval_families.mjs --json); the shipped
 model's are tools/omni-tiny/metrics.json and families_metrics.json, so BASE_DIR may be tools/omni-tiny.
 Prints markdown for the model card; exit status 0 whatever the outcome (it reports, it does not gate).
+A difference is called "below"/"above" only past two standard errors (noise()); smaller ones are marked
+"within 2σ", since one seeded draw of a 30-item row moves it by more than a recipe change often does.
 """
 import json
 import os
@@ -43,12 +45,20 @@ def cell(v):
     return "–" if v is None else f"{v:.3f}"
 
 
-def mark(base, cand, bar, name):
+def noise(base, cand, n):
+    """Two standard errors of the difference of two rates over n items each, from their pooled rate, with a
+    floor of one item: what the seeded draw alone can move a row by (trial 11 moved 30-item rows by 0.17)."""
+    p = (base + cand) / 2
+    return max(2 * (2 * p * (1 - p) / n) ** 0.5, 1 / n)
+
+
+def mark(base, cand, bar, name, n):
     notes = []
     if bar is not None:
         notes.append(f"≥ {bar} " + ("✅" if cand >= bar else "❌"))
-    if base is not None and cand < base - 1e-9:
-        notes.append(f"below {name}")
+    if base is not None and abs(cand - base) > 1e-9:
+        side = "below" if cand < base else "above"
+        notes.append(f"{side} {name}" if abs(cand - base) > noise(base, cand, n) + 1e-9 else f"({side} {name}, within 2σ)")
     return ", ".join(notes)
 
 
@@ -62,12 +72,12 @@ def main():
         b = bf.get(fam) or bf.get(next((o for o, n in RENAMED.items() if n == fam), ""), {})
         task = next(k for k in c if "→" in k)
         bv = b.get(task, {}).get("r1")
-        print(f"| {fam} | {task} R@1 | {cell(bv)} | {cell(c[task]['r1'])} | {mark(bv, c[task]['r1'], target(fam, task), name)} |")
+        print(f"| {fam} | {task} R@1 | {cell(bv)} | {cell(c[task]['r1'])} | {mark(bv, c[task]['r1'], target(fam, task), name, c[task]['n'])} |")
         for p, pv in c.get("probes", {}).items():
             if p == "reversed":
                 continue
             bp = b.get("probes", {}).get(p, {}).get("acc")
-            print(f"| {fam} | {p} probe | {cell(bp)} | {cell(pv['acc'])} | {mark(bp, pv['acc'], target(fam, p), name)} |")
+            print(f"| {fam} | {p} probe | {cell(bp)} | {cell(pv['acc'])} | {mark(bp, pv['acc'], target(fam, p), name, pv['n'])} |")
     bm = load(base_dir, ["metrics.json"])
     cm = load(cand_dir, ["metrics.json"])
     print(f"\n| committed held-out set (`data/heldout/`, fp32) | {name} | candidate | note |\n|---|---|---|---|")
@@ -75,10 +85,10 @@ def main():
         if task == "probes":
             continue
         bv = bm["retrieval"]["fp32"].get(task, {}).get("r1")
-        print(f"| {task} R@1 | {cell(bv)} | {cell(v['r1'])} | {mark(bv, v['r1'], None, name)} |")
+        print(f"| {task} R@1 | {cell(bv)} | {cell(v['r1'])} | {mark(bv, v['r1'], None, name, v['n'])} |")
     for p, v in cm["retrieval"]["fp32"]["probes"].items():
         bv = bm["retrieval"]["fp32"]["probes"].get(p, {}).get("acc")
-        print(f"| probe: {p} | {cell(bv)} | {cell(v['acc'])} | {mark(bv, v['acc'], None, name)} |")
+        print(f"| probe: {p} | {cell(bv)} | {cell(v['acc'])} | {mark(bv, v['acc'], None, name, v['n'])} |")
     q8 = cm["fidelity"]["q8"]
     mean = sum(g["mean"] for g in q8.values()) / len(q8)
     print(f"\nq8 (`_quantized`) mean cosine to fp32 over {len(q8)} graphs: {mean:.5f} "

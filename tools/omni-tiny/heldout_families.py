@@ -1,6 +1,6 @@
 """Held-out *families* for omni-tiny: renderings along axes that training never saw (issue #14).
 
-Usage: /usr/bin/python3 tools/omni-tiny/heldout_families.py [--out DIR]
+Usage: /usr/bin/python3 tools/omni-tiny/heldout_families.py [--out DIR] [--draws N]
 Writes DIR (default data/heldout-families/, git-ignored, regenerated on demand: about 8 MB of WAV would
 otherwise be committed) with images/, video/, audio/ and index.json. Seeded: the same command gives the same
 files. `node tools/omni-tiny/eval_families.mjs` runs it when the folder is missing.
@@ -365,40 +365,68 @@ def trains_axis(kind, fam):
 
 
 # ---------------------------------------------------------------- main
+# Each family is rendered DRAWS times. Draw 0 is the original set, its files byte-identical to before; draws 1+
+# come from their own generator, each with its own concept picks and a gallery of the same size and makeup, so
+# scoring.familyRow keeps retrieval within a draw (R@1 means what it meant with one draw) and pools the ranks and
+# probes over all of them: 10-item digit and 30-item speech rows moved by a whole item between seeds (trial 11).
+DRAWS = 3
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(ROOT, "data", "heldout-families"))
-    out = ap.parse_args().out
+    ap.add_argument("--draws", type=int, default=DRAWS)
+    a = ap.parse_args()
+    out = a.out
     for sub in ("images", "video", "audio"):
         os.makedirs(os.path.join(out, sub), exist_ok=True)
-    rng = np.random.default_rng(SEED + 14)
+    items, families = [], []
+    extra = np.random.default_rng(SEED + 17)
+    for draw in range(a.draws):
+        # draw 0 keeps its three generators in their old order; later draws share one
+        rngs = (np.random.default_rng(SEED + 14), lambda: np.random.default_rng(SEED + 15),
+                lambda: np.random.default_rng(SEED + 16)) if draw == 0 else (extra, lambda: extra, lambda: extra)
+        render_draw(out, draw, rngs, items, families if draw == 0 else [])
+    index = {"description": "omni-tiny held-out families (tools/omni-tiny/heldout_families.py): the same seen "
+                            "concepts rendered along axes training never saw. Regenerated on demand, not committed.",
+             "seed": SEED + 14, "draws": a.draws, "families": families, "items": items}
+    with open(os.path.join(out, "index.json"), "w") as f:
+        json.dump(index, f, indent=1)
+    print(f"{len(items)} items in {len(families)} families, {a.draws} draws -> {out}")
+
+
+def render_draw(out, draw, rngs, items, families):
+    """One draw of every family, appended to items (and, for draw 0, the family list)."""
+    rng, make_drng, make_frng = rngs
     seen = [c for c in all_concepts() if not is_unseen(c) and c[1] != "white"]
 
-    def pick(kind, n):
+    def pick(kind, n, r):
         pool = [c for c in seen if c[0] == kind]
-        return [pool[i] for i in sorted(rng.choice(len(pool), size=n, replace=False))]
+        return [pool[i] for i in sorted(r.choice(len(pool), size=n, replace=False))]
 
-    shapes, digits, motions, spoken = pick("shape", 40), pick("digit", 10), pick("motion", 30), pick("shape", 30)
-    items, families = [], []
+    shapes, digits, motions, spoken = pick("shape", 40, rng), pick("digit", 10, rng), pick("motion", 30, rng), pick("shape", 30, rng)
+
+    def family(kind, fam):
+        families.append({"kind": kind, "name": fam, "v2_trains_axis": trains_axis(kind, fam)})
 
     def item(kind, fam, c, files, **extra):
         items.append({"id": f"{kind[:3]}{len(items):04d}", "kind": kind, "family": fam, "concept": concept_key(c),
-                      "caption": caption(c), "attributes": attributes(c), "files": files, **extra})
+                      "caption": caption(c), "attributes": attributes(c), "files": files, "draw": draw, **extra})
 
     for fi, (fam, (with_digits, render)) in enumerate(IMAGE_FAMILIES.items()):
-        families.append({"kind": "image", "name": fam, "v2_trains_axis": trains_axis("image", fam)})
+        family("image", fam)
         for c in shapes + (digits if with_digits else []):
             f = f"images/f{fi}_{len(items):04d}.png"
             Image.fromarray(render(c, rng)).save(os.path.join(out, f), optimize=True)
             item("image", fam, c, {"image": f})
     for fi, (fam, render) in enumerate(VIDEO_FAMILIES.items()):
-        families.append({"kind": "video", "name": fam, "v2_trains_axis": trains_axis("video", fam)})
+        family("video", fam)
         for c in motions:
             f = f"video/f{fi}_{len(items):04d}_frames.png"
             Image.fromarray(np.concatenate(list(render(c, rng)), axis=1)).save(os.path.join(out, f), optimize=True)
             item("video", fam, c, {"frames_strip": f})
     for fi, (fam, voice) in enumerate(AUDIO_FAMILIES.items()):
-        families.append({"kind": "audio", "name": fam, "v2_trains_axis": trains_axis("audio", fam)})
+        family("audio", fam)
         for c in spoken:
             text = spoken_caption(c, rng)
             spec = voice(text, rng)
@@ -408,29 +436,29 @@ def main():
             write_wav(pcm, os.path.join(out, f))
             item("audio", fam, c, {"audio": f}, spoken_text=text, voice=list(spec))
     # Digit families last, with their own generator, so that adding them left every file above unchanged.
-    drng = np.random.default_rng(SEED + 15)
+    drng = make_drng()
     pool = [c for c in seen if c[0] == "digit"]
     many_digits = [pool[i] for i in sorted(drng.choice(len(pool), size=30, replace=False))]
     for fi, (fam, render) in enumerate({
         "control: training renderer, digits only": lambda c, r: synth.render_image(c, r, train=False),
         "digits typeset in DejaVu fonts (dark)": font_digit,
     }.items()):
-        families.append({"kind": "image", "name": fam, "v2_trains_axis": trains_axis("image", fam)})
+        family("image", fam)
         for c in many_digits:
             f = f"images/d{fi}_{len(items):04d}.png"
             Image.fromarray(render(c, drng)).save(os.path.join(out, f), optimize=True)
             item("image", fam, c, {"image": f})
     # Format families last, with their own generator, so every file above stays byte-identical. Same pools.
-    frng = np.random.default_rng(SEED + 16)
+    frng = make_frng()
     fam = "photo-sized JPEG 480×360 q80–92 (light)"
-    families.append({"kind": "image", "name": fam, "v2_trains_axis": trains_axis("image", fam)})
+    family("image", fam)
     for c in shapes + digits:
         img, q = photo_jpeg(c, frng)
         f = f"images/p0_{len(items):04d}.jpg"
         Image.fromarray(img).save(os.path.join(out, f), "JPEG", quality=q)
         item("image", fam, c, {"image": f})
     fam = "WebM VP9 30 fps 160×120 (dark)"
-    families.append({"kind": "video", "name": fam, "v2_trains_axis": trains_axis("video", fam)})
+    family("video", fam)
     for c in motions:
         frames = clip_frames(c, frng)
         f = f"video/w0_{len(items):04d}"
@@ -441,22 +469,16 @@ def main():
         Image.fromarray(np.concatenate(strip, axis=1)).save(os.path.join(out, f + "_frames.png"), optimize=True)
         item("video", fam, c, {"video": f + ".webm", "frames_strip": f + "_frames.png"})
     # the control family's own texts and voices, so these rows differ from it in the sample rate alone
-    control = [i for i in items if i["kind"] == "audio" and i["family"] == next(iter(AUDIO_FAMILIES))]
+    control = [i for i in items if i["kind"] == "audio" and i["draw"] == draw and i["family"] == next(iter(AUDIO_FAMILIES))]
     for fi, rate in enumerate((44100, 48000)):
         fam = f"espeak-ng training voices, WAV at {rate / 1000:g} kHz"
-        families.append({"kind": "audio", "name": fam, "v2_trains_axis": trains_axis("audio", fam)})
+        family("audio", fam)
         for c, ctl in zip(spoken, control):
             assert ctl["concept"] == concept_key(c), (ctl["concept"], c)
             pcm = espeak_at(ctl["spoken_text"], *ctl["voice"][1:4], rate)
             f = f"audio/r{fi}_{len(items):04d}.wav"
             write_wav(pcm, os.path.join(out, f), rate)
             item("audio", fam, c, {"audio": f}, spoken_text=ctl["spoken_text"], voice=ctl["voice"], sample_rate=rate)
-    index = {"description": "omni-tiny held-out families (tools/omni-tiny/heldout_families.py): the same seen "
-                            "concepts rendered along axes training never saw. Regenerated on demand, not committed.",
-             "seed": SEED + 14, "families": families, "items": items}
-    with open(os.path.join(out, "index.json"), "w") as f:
-        json.dump(index, f, indent=1)
-    print(f"{len(items)} items in {len(families)} families -> {out}")
 
 
 if __name__ == "__main__":

@@ -46,19 +46,29 @@ export const SHAPES = ['circle', 'square', 'triangle', 'star', 'diamond', 'cross
 const DIRS = ['left', 'right', 'up', 'down'];
 const OPP = { left: 'right', right: 'left', up: 'down', down: 'up' };
 
+/** Ranks within each draw of a family (heldout_families.py renders every family several times over, each
+ *  draw a gallery of the same size and makeup), pooled: R@1 means what it meant with one draw, over more queries. */
+function drawRanks(its, t, e) {
+  const draws = [...new Set(its.map((i) => i.draw ?? 0))];
+  return draws.flatMap((d) => {
+    const k = its.map((_, j) => j).filter((j) => (its[j].draw ?? 0) === d);
+    return ranks(k.map((j) => t[j]), k.map((j) => e[j]));
+  });
+}
+
 /** One family's row: text→X recall of its captions against its media `e`, plus the attribute probes. */
 export async function familyRow(kind, its, e, textFn) {
   const t = await textFn(its.map((i) => i.caption));
-  if (kind === 'audio') return { 'text→audio': summary(ranks(t, e)) };
+  if (kind === 'audio') return { 'text→audio': summary(drawRanks(its, t, e)) };
   if (kind === 'video') {
     // the same probe scored against the opposite direction: how often the clip is read backwards
     const flipped = its.map((i) => ({ ...i, attributes: { ...i.attributes, direction: OPP[i.attributes.direction] } }));
     return {
-      'text→video': summary(ranks(t, e)),
+      'text→video': summary(drawRanks(its, t, e)),
       probes: { direction: await probe(textFn, e, its, 'direction', DIRS, capMotion), reversed: await probe(textFn, e, flipped, 'direction', DIRS, capMotion) },
     };
   }
-  const row = { 'text→image': summary(ranks(t, e)), probes: {} };
+  const row = { 'text→image': summary(drawRanks(its, t, e)), probes: {} };
   const k = its.map((i, j) => j).filter((j) => its[j].attributes.type === 'shape');
   const shp = k.map((j) => its[j]), se = k.map((j) => e[j]);
   if (shp.length) {
