@@ -62,9 +62,9 @@ test('shapes drawn on a page canvas, on white, light grey and dark, are nearest 
   for (const r of report) expect(r.ofThreeRight, `${r.drawn} on ${r.bg}`).toBe(true);
   // Stronger, for the two colour/shape pairs training has seen: among all 48 colour × shape captions the
   // nearest names the colour on every background, and the shape too on dark. Green triangle is one of the
-  // pairs training never shows (the held-out set's `unseen` split): its 48-way reading is logged, not asserted. v2.1 reads
-  // it on dark as "orange square" here, where onnxruntime-node on a PIL drawing of it puts "green triangle"
-  // first by 0.404 to 0.342 (the model card's Limitations): a thin margin that the canvas resize flips.
+  // pairs training never shows (the held-out set's `unseen` split): its 48-way reading is logged, not asserted. v2.2
+  // reads it right on every background; v2.1 read it on dark as "orange square", where onnxruntime-node on a PIL
+  // drawing put "green triangle" first by only 0.404 to 0.342, a margin the canvas resize flipped.
   const name = (r: { drawn: string }) => `a large ${r.drawn} in the center`;
   const unseen = new Set(heldout().filter((i) => i.split === 'unseen').map((i) => `${i.attributes.colour} ${i.attributes.shape}`));
   expect(unseen.has('green triangle')).toBe(true);

@@ -48,7 +48,7 @@ fs.writeFileSync(arg('--json', path.join(HERE, `families_metrics${suffix}.json`)
 const x = (v) => (v === undefined ? '–' : v.toFixed(3));
 // whether synth.py --v2 trains on renderings of this kind (heldout_families.trains_axis); controls are v1's renderer
 const seen = (r) => (r.name.startsWith('control') ? 'control' : r.v2TrainsAxis ? 'trained axis' : '**held out**');
-let md = `Variant ${variant}. Command: \`node tools/omni-tiny/eval_families.mjs${variant === 'fp32' ? '' : ` --variant ${variant}`}\` (media from \`heldout_families.py\`, seed ${index.seed}).\n` +
+let md = `Variant ${variant}. Command: \`node tools/omni-tiny/eval_families.mjs${variant === 'fp32' ? '' : ` --variant ${variant}`}\` (media from \`heldout_families.py\`, seed ${index.seed}, ${index.draws ?? 1} draw(s) of every family).\n` +
   'The generator needs Debian\'s `python3-pil python3-skimage espeak-ng flite fonts-dejavu-core` (`apt-get install -y …`); it is not part of `npm test` or CI.\n\n';
 md += '| image family | v2 training | n | text→image R@1 | R@5 | colour (8) | shape (6) | size (2) | position (5) | digit (10) |\n|---|---|---|---|---|---|---|---|---|---|\n';
 const fams = Object.values(out.families);

@@ -350,7 +350,7 @@ def espeak_at(text, voice, speed, pitch, rate):
 
 # Axes that synth.py --v2 trains on (flat backgrounds of any brightness, gradients, outlines, blur/JPEG,
 # 10-40 dB noise): for a v2 model these families are new renderings of trained axes, not held out. The rest
-# (skimage textures and photos, the aliased 128x128 rasteriser, the 3:2 canvas, DejaVu fonts, flite, the
+# (skimage textures and PHOTOS, the aliased 128x128 rasteriser, the 3:2 canvas, DejaVu fonts, flite, the
 # NEW_ESPEAK voices) are in no training set, nor are the format families' file sizes, frame rate and sample
 # rates; the controls are the v1 renderer itself.
 V2_TRAINS_AXIS = {"white background", "light-grey background", "gradient background", "outlined shapes (dark)",

@@ -4,7 +4,7 @@ Trained axes: backgrounds from black to white (flat, gradients, procedural value
 lighter or darker than their background, filled and outlined shapes, rotation, size, blur and JPEG, digits
 handwritten and typeset in Lato, speech from two engines (espeak-ng and festival's ked voice) with many
 voices, speeds and pitches, white noise down to 10 dB SNR and reverberation.
-Kept out on purpose, so that heldout_families.py's families stay held out: skimage's textures and photos,
+Kept out on purpose, so that heldout_families.py's families stay held out: skimage's textures and the photos in heldout_families.PHOTOS,
 PIL's aliased rasteriser and other canvas sizes, DejaVu fonts, flite (a third engine; its kal voices share a
 speaker database with festival's kal, which is why training uses ked), and the espeak-ng voices in
 heldout_families.NEW_ESPEAK.
@@ -37,7 +37,8 @@ def value_noise(rng, w=S, h=S):
 
 
 # synth.py --photos: a fifth background kind, crops of sklearn's two sample photos (china.jpg, flower.jpg).
-# The held-out photo and texture families draw on skimage's images, a different source, so they stay held out.
+# The held-out photo and texture families draw on other skimage images (heldout_families.PHOTOS, TEXTURES), so
+# they stay held out with --more-photos too; _load_photos asserts it.
 PHOTO_BACKGROUNDS = False
 PHOTO_SHARE = 0.24         # --photo-share: the photo kind's probability; the other four keep their proportions
 PHOTOS_ON_STILLS = False   # --photos-stills-only: videos keep the four drawn kinds
