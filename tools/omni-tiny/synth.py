@@ -254,6 +254,8 @@ def main():
                     help="with --photos: skimage photos no held-out family uses join sklearn's two (synth_v2.EXTRA_PHOTOS)")
     ap.add_argument("--accented-voices", action="store_true",
                     help="with --v2: festival's non-English voices read the captions too (synth_v2.ACCENTED)")
+    ap.add_argument("--digit-renders", type=int, default=None,
+                    help="renderings per digit concept (default 30 with --v2, 12 without); shapes have 20 with --v2")
     ap.add_argument("--cache", default=CACHE, help="where train.npz, vocab.json, concepts.json go")
     a = ap.parse_args()
     V2, CACHE = a.v2, a.cache
@@ -291,7 +293,7 @@ def main():
         if c[0] == "shape":
             n = 20 if V2 else 8
         elif c[0] == "digit":
-            n = 30 if V2 else 12
+            n = a.digit_renders or (30 if V2 else 12)
         else:
             continue
         for _ in range(n):
