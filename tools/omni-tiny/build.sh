@@ -13,9 +13,11 @@ if [[ "${1:-}" == "--steps" ]]; then STEPS="$2"; fi
 $PY synth.py                       # data/heldout/: the committed held-out set keeps v1's renderer, so v1 and v2 compare on it
 # v2's training data (backgrounds, outlines, fonts, voices, noise: docs/model-card.md); photo crops behind 15 % of the
 # still images only: behind moving shapes they cost text->video (trial 7); seven photos, not two (trial 12): skimage's
-# camera/coins/moon/ihc/retina join sklearn's china/flower, none of them a held-out family's
+# camera/coins/moon/ihc/retina join sklearn's china/flower, none of them a held-out family's; 60 renderings per digit
+# concept, not 30 (trial 13: digits were underfitted, on training-split samples as much as on held-out ones)
 $PY synth.py --v2 --photos --photo-share 0.15 --photos-stills-only --more-photos --digit-renders 60 --cache .cache/v2
-# 400 steps of attribute labels alone first: the joint steps then start from a stem that already tells shapes apart
+# 700 steps of attribute labels alone first (trial 13; 400 before): the joint steps then start from a stem that already
+# tells shapes and digits apart
 $PY train.py --arch v2 --attr-warmup 700 --steps "$STEPS" --lr 1e-3 --batch 48 --cache .cache/v2
 $PY export.py                      # models/omni-tiny/{config,tokenizer,preprocessor}*.json + onnx/*_model.onnx
 $PY quantize.py                    # onnx/*_fp16.onnx, *_quantized.onnx, *_q4.onnx
