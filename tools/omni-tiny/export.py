@@ -187,7 +187,7 @@ def main():
         vocab = ck["vocab"]
         model = OmniTiny(len(vocab), ck.get("arch", "v1"))
         model.load_state_dict(ck["model"])
-        meta = {"steps": ck["steps"], "seed": SEED, "logit_scale": float(model.logit_scale.exp())}
+        meta = {"steps": ck["steps"], "seed": ck.get("seed", SEED), "logit_scale": float(model.logit_scale.exp())}
         if ck.get("arch", "v1") != "v1":
             meta["arch"] = ck["arch"]
     export_all(model, vocab)

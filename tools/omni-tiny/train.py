@@ -269,6 +269,8 @@ def main():
                     help="v2: the first N of --steps train only the vision tower on the attribute heads")
     ap.add_argument("--audio-aug", action="store_true",
                     help="v2: augment_mel on half the speech windows, and TASK_P_V2_AUDIO's step shares")
+    ap.add_argument("--seed", type=int, default=SEED,
+                    help="training's seed (initial weights, batch draws); another value measures the seed spread of a recipe")
     args = ap.parse_args()
     CACHE, AUDIO_AUG = args.cache, args.audio_aug
     torch.set_num_threads(2)
@@ -276,8 +278,8 @@ def main():
     # that differ by up to 1e3 between calls (model card, "Reproducibility"). That made the audio
     # tower train by luck and no two runs agree. The native kernels are deterministic.
     torch.backends.mkldnn.enabled = False
-    torch.manual_seed(SEED)
-    data = Data(SEED)
+    torch.manual_seed(args.seed)
+    data = Data(args.seed)
     model = OmniTiny(len(data.vocab), args.arch)
     direction_head = torch.nn.Linear(D, len(DIRECTIONS))
     heads = aux.AttributeHeads(D) if args.arch == "v2" else None
@@ -329,7 +331,8 @@ def main():
             # attr stops at the warm-up's end: printing its last mean after that would read as a current loss
             msg = " ".join(f"{t}={np.mean(v[-10:]):.3f}" for t, v in hist.items() if v and (t != "attr" or s < args.attr_warmup))
             print(f"step {s + 1} {time.time() - t0:.0f}s scale={model.logit_scale.exp().item():.1f} {msg}", flush=True)
-    torch.save({"model": model.state_dict(), "vocab": data.vocab, "steps": args.steps, "arch": args.arch}, args.out)
+    torch.save({"model": model.state_dict(), "vocab": data.vocab, "steps": args.steps, "arch": args.arch,
+                **({"seed": args.seed} if args.seed != SEED else {})}, args.out)
     print("saved", args.out, "train time %.0fs" % (time.time() - t0))
 
 
