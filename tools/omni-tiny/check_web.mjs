@@ -15,6 +15,13 @@ import {
 
 const report = {};
 const CACHE = path.join(HERE, '.cache');
+// build.sh makes these just before; run alone, say what makes them rather than fail with a stack trace
+for (const f of ['refs.json', 'mel_ref.bin', 'pix_ref.bin']) {
+  if (!fs.existsSync(path.join(CACHE, f))) {
+    console.error(`check_web: ${path.join(CACHE, f)} is missing; make it first (it reads only committed files):\n  /usr/bin/python3 tools/omni-tiny/make_refs.py`);
+    process.exit(2);
+  }
+}
 const refs = JSON.parse(fs.readFileSync(path.join(CACHE, 'refs.json'), 'utf8'));
 
 // 1. tokenizer
