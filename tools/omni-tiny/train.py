@@ -332,7 +332,7 @@ def main():
             msg = " ".join(f"{t}={np.mean(v[-10:]):.3f}" for t, v in hist.items() if v and (t != "attr" or s < args.attr_warmup))
             print(f"step {s + 1} {time.time() - t0:.0f}s scale={model.logit_scale.exp().item():.1f} {msg}", flush=True)
     torch.save({"model": model.state_dict(), "vocab": data.vocab, "steps": args.steps, "arch": args.arch,
-                **({"seed": args.seed} if args.seed != SEED else {})}, args.out)
+                "seed": args.seed}, args.out)
     print("saved", args.out, "train time %.0fs" % (time.time() - t0))
 
 

@@ -8,27 +8,22 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { imagePixels } from '../../lib.mjs';
 import { imageEmb, textEmb } from '../../embed.mjs';
-import { l2, capDigit } from '../../scoring.mjs';
+import { l2, capDigit, probe } from '../../scoring.mjs';
 
 const dir = process.argv[2];
 const its = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8'));
 const emb = (await imageEmb('fp32', await Promise.all(its.map((i) => imagePixels(path.join(dir, i.file)))))).map((v) => Array.from(l2(v)));
-const captions = {};
-let right = 0;
+// the families' own digit probe (scoring.probe): the caption naming the right digit must beat the other nine
 const test = its.map((_, j) => j).filter((j) => its[j].split === 'test');
-for (const j of test) {
-  const c = its[j].colour;
-  captions[c] ??= (await textEmb('fp32', [...Array(10).keys()].map((digit) => capDigit({ colour: c, digit })))).emb.map(l2);
-  const s = captions[c].map((t) => t.reduce((a, x, k) => a + x * emb[j][k], 0));
-  if (s.indexOf(Math.max(...s)) === its[j].digit) right++;
-}
-console.log(`zero-shot caption probe: ${(right / test.length).toFixed(3)} of ${test.length} held-out digits`);
+const textFn = async (texts) => (await textEmb('fp32', texts)).emb;
+const zeroShot = await probe(textFn, test.map((j) => emb[j]), test.map((j) => ({ attributes: its[j] })), 'digit', [...Array(10).keys()], capDigit);
+console.log(`zero-shot caption probe: ${zeroShot.acc.toFixed(3)} of ${zeroShot.n} held-out digits`);
 fs.writeFileSync(path.join(dir, 'emb.json'), JSON.stringify(emb));
 const fit = `
-import json, numpy as np
+import json, sys, numpy as np
 from sklearn.linear_model import LogisticRegression
-its = json.load(open('${dir}/index.json')); E = np.array(json.load(open('${dir}/emb.json')))
+its = json.load(open(sys.argv[1] + '/index.json')); E = np.array(json.load(open(sys.argv[1] + '/emb.json')))
 y = np.array([i['digit'] for i in its]); f = np.array([i['split'] == 'fit' for i in its])
 m = LogisticRegression(max_iter=3000).fit(E[f], y[f])
 print('linear probe on the image embedding: %.3f of %d held-out digits' % (m.score(E[~f], y[~f]), (~f).sum()))`;
-process.stdout.write(execFileSync('/usr/bin/python3', ['-c', fit], { encoding: 'utf8' }));
+process.stdout.write(execFileSync('/usr/bin/python3', ['-c', fit, dir], { encoding: 'utf8' }));
