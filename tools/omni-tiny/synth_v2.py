@@ -13,6 +13,7 @@ import io
 import math
 import os
 import subprocess
+import sys
 import tempfile
 import wave
 
@@ -47,7 +48,23 @@ MORE_PHOTOS = False        # --more-photos: skimage's photos that no held-out fa
 # camera/coins/moon are greyscale (low-saturation scenes), ihc and retina colour; page.png (text could pose as a
 # digit), horse.png (a silhouette) and motorcycle_right.png (the held-out motorcycle_left's stereo twin) stay out
 EXTRA_PHOTOS = ["camera.png", "coins.png", "moon.png", "ihc.png", "retina.jpg"]
+# --opencv-photos: sixteen photos of another source (Debian's opencv-doc sample data), none of them skimage's:
+# aerial views, streets, fruit, animals, plants, rooms, a painting. Left out: pictures with legible text or digits
+# (sudoku, cards, box_in_scene, board, messi5, graf1, the text_* and licence-plate ones), coloured discs or drawn
+# shapes that could pose as the object (smarties, stuff, rubberwhale, pca_test1, pic*, HappyFish), calibration
+# chessboards and logos, and the second image of each stereo or flow pair.
+OPENCV_DATA = "/usr/share/doc/opencv-doc/examples/data"
+OPENCV_PHOTOS = False
+OPENCV_PHOTO_NAMES = ["aero1.jpg", "aero3.jpg", "aloeL.jpg", "apple.jpg", "baboon.jpg", "basketball1.png",
+                      "building.jpg", "butterfly.jpg", "chicky_512.png", "ela_original.jpg", "fruits.jpg", "home.jpg",
+                      "leuvenA.jpg", "orange.jpg", "squirrel_cls.jpg", "starry_night.jpg"]
 _PHOTOS = []
+
+
+def _add_photo(path):
+    im = Image.open(path).convert("RGB")
+    k = min(1.0, 480 / min(im.size))  # retina is 1411 px, aloeL 1110: shrink so crops span the same scales
+    _PHOTOS.append(im.resize((round(im.size[0] * k), round(im.size[1] * k)), Image.LANCZOS))
 
 
 def _load_photos():
@@ -58,9 +75,13 @@ def _load_photos():
         from heldout_families import PHOTOS, TEXTURES
         assert not set(EXTRA_PHOTOS) & set(PHOTOS + TEXTURES), "a held-out family's picture must stay out of training"
         for name in EXTRA_PHOTOS:
-            im = Image.open(os.path.join(os.path.dirname(skimage.__file__), "data", name)).convert("RGB")
-            k = min(1.0, 480 / min(im.size))  # retina is 1411 px: shrink so its crops span the same scales
-            _PHOTOS.append(im.resize((round(im.size[0] * k), round(im.size[1] * k)), Image.LANCZOS))
+            _add_photo(os.path.join(os.path.dirname(skimage.__file__), "data", name))
+    if OPENCV_PHOTOS:
+        missing = [n for n in OPENCV_PHOTO_NAMES if not os.path.exists(os.path.join(OPENCV_DATA, n))]
+        if missing:
+            sys.exit(f"--opencv-photos needs Debian's opencv-doc (apt-get install -y opencv-doc): {missing[0]} is not in {OPENCV_DATA}")
+        for name in OPENCV_PHOTO_NAMES:
+            _add_photo(os.path.join(OPENCV_DATA, name))
 
 
 def dead_leaves(rng, w=S, h=S):
