@@ -29,6 +29,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import COLOURS, SEED, SR, all_concepts, attributes, caption, concept_key, is_unseen, spoken_caption  # noqa
 import synth  # the training renderer (control rows) and its shape geometry
+import synth_v2
 from synth_v2 import add_noise
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -38,6 +39,8 @@ S = synth.S
 # skimage's bundled images: textures (repetitive, high-frequency) and photos (objects, smooth regions)
 TEXTURES = ["brick.png", "grass.png", "gravel.png"]
 PHOTOS = ["astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg", "motorcycle_left.png", "hubble_deep_field.jpg"]
+# training's photo backgrounds come from skimage too (synth_v2.EXTRA_PHOTOS): none may be one of these
+assert not set(synth_v2.EXTRA_PHOTOS) & set(PHOTOS + TEXTURES), "a held-out family's picture is in training"
 # espeak-ng voices and speeds that training never used (synth.VOICES, speed 125-195, pitch 25-75)
 NEW_ESPEAK = ["en-us-nyc", "en-gb-x-gbcwmd", "en+klatt", "en-us+f4", "en-gb+m7"]
 FLITE = ["slt", "awb", "rms", "kal16", "kal"]

@@ -39,7 +39,7 @@ def value_noise(rng, w=S, h=S):
 
 # synth.py --photos: a fifth background kind, crops of sklearn's two sample photos (china.jpg, flower.jpg).
 # The held-out photo and texture families draw on other skimage images (heldout_families.PHOTOS, TEXTURES), so
-# they stay held out with --more-photos too; _load_photos asserts it.
+# they stay held out with --more-photos and --opencv-photos too (heldout_families asserts it).
 PHOTO_BACKGROUNDS = False
 PHOTO_SHARE = 0.24         # --photo-share: the photo kind's probability; the other four keep their proportions
 PHOTOS_ON_STILLS = False   # --photos-stills-only: videos keep the four drawn kinds
@@ -72,8 +72,6 @@ def _load_photos():
     _PHOTOS.extend(Image.fromarray(im) for im in load_sample_images().images)
     if MORE_PHOTOS:
         import skimage
-        from heldout_families import PHOTOS, TEXTURES
-        assert not set(EXTRA_PHOTOS) & set(PHOTOS + TEXTURES), "a held-out family's picture must stay out of training"
         for name in EXTRA_PHOTOS:
             _add_photo(os.path.join(os.path.dirname(skimage.__file__), "data", name))
     if OPENCV_PHOTOS:
