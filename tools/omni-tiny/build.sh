@@ -3,7 +3,7 @@
 # Usage: tools/omni-tiny/build.sh [--steps N]     (defaults reproduce the shipped model, v2, byte for byte;
 #        tools/omni-tiny/verify_rebuild.sh checks that on a fresh clone)
 # Needs Debian python3-torch python3-onnx python3-pil python3-sklearn python3-numpy, espeak-ng, sox, ffmpeg,
-# festival festvox-kdlpc16k fonts-lato (v2's second voice engine and its typeset digits), opencv-doc (photos),
+# festival festvox-kdlpc16k fonts-lato (v2's second voice engine and its typeset digits),
 # and the repo's node_modules (onnxruntime-node, onnxruntime-web, @huggingface/transformers, @huggingface/tokenizers).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -14,9 +14,9 @@ $PY synth.py                       # data/heldout/: the committed held-out set k
 # v2's training data (backgrounds, outlines, fonts, voices, noise: docs/model-card.md); photo crops behind 15 % of the
 # still images only: behind moving shapes they cost text->video (trial 7); seven photos, not two (trial 12): skimage's
 # camera/coins/moon/ihc/retina join sklearn's china/flower, none of them a held-out family's; 60 renderings per digit
-# concept, not 30 (trial 13: digits were underfitted, on training-split samples as much as on held-out ones);
-# sixteen more photos from another source, opencv-doc's sample data (trial 14)
-$PY synth.py --v2 --photos --photo-share 0.15 --photos-stills-only --more-photos --opencv-photos --digit-renders 60 --cache .cache/v2
+# concept, not 30 (trial 13: digits were underfitted, on training-split samples as much as on held-out ones).
+# Not --opencv-photos: sixteen more photos of another source left the photo family where it was (trial 14)
+$PY synth.py --v2 --photos --photo-share 0.15 --photos-stills-only --more-photos --digit-renders 60 --cache .cache/v2
 # 700 steps of attribute labels alone first (trial 13; 400 before): the joint steps then start from a stem that already
 # tells shapes and digits apart
 $PY train.py --arch v2 --attr-warmup 700 --steps "$STEPS" --lr 1e-3 --batch 48 --cache .cache/v2
