@@ -254,6 +254,8 @@ def main():
                     help="with --photos: skimage photos no held-out family uses join sklearn's two (synth_v2.EXTRA_PHOTOS)")
     ap.add_argument("--opencv-photos", action="store_true",
                     help="with --photos: sixteen photos from Debian's opencv-doc join them (synth_v2.OPENCV_PHOTO_NAMES)")
+    ap.add_argument("--min-contrast", type=float, default=synth_v2.MIN_CONTRAST,
+                    help="with --v2: least RGB distance between a background's mean and the object's colour")
     ap.add_argument("--accented-voices", action="store_true",
                     help="with --v2: festival's non-English voices read the captions too (synth_v2.ACCENTED)")
     ap.add_argument("--digit-renders", type=int, default=None,
@@ -267,6 +269,7 @@ def main():
     synth_v2.DEAD_LEAVES = a.dead_leaves
     synth_v2.MORE_PHOTOS = a.more_photos
     synth_v2.OPENCV_PHOTOS = a.opencv_photos
+    synth_v2.MIN_CONTRAST = a.min_contrast
     if V2:
         # the committed held-out set belongs to the shipped v1 model: a trial writes its own beside its cache
         HELD = os.path.join(CACHE, "heldout")
