@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks that build.sh regenerates the committed omni-tiny: clones HEAD into a temporary folder, runs the
-# whole pipeline there (about 41 min on 2 cores), and compares every generated file with the committed one.
+# whole pipeline there (about 56 min on 2 cores), and compares every generated file with the committed one.
 # Usage: tools/omni-tiny/verify_rebuild.sh [DIR]   (DIR: an already rebuilt clone; only the comparison runs)
 # Exit 0 when model files, held-out media, metrics and the model card are byte-identical.
 set -euo pipefail
