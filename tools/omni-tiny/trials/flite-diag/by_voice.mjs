@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT, audioFeatures } from '../../lib.mjs';
 import { textEmb, audioEmb } from '../../embed.mjs';
-import { ranks } from '../../scoring.mjs';
+import { ranks, recall } from '../../scoring.mjs';
 const DIR = path.join(ROOT, 'data', 'heldout-families');
 const index = JSON.parse(fs.readFileSync(path.join(DIR, 'index.json'), 'utf8'));
 const want = process.argv[2] ?? 'flite';
@@ -21,6 +21,6 @@ for (const f of index.families.filter((f) => f.kind === 'audio' && f.name.includ
   }
   console.log(`${f.name}\n| voice | n | R@1 | R@5 |\n|---|---|---|---|`);
   for (const [v, r] of Object.entries(byVoice)) {
-    console.log(`| ${v} | ${r.length} | ${(r.filter((x) => x < 1).length / r.length).toFixed(2)} | ${(r.filter((x) => x < 5).length / r.length).toFixed(2)} |`);
+    console.log(`| ${v} | ${r.length} | ${recall(r, 1).toFixed(2)} | ${recall(r, 5).toFixed(2)} |`);
   }
 }

@@ -5,18 +5,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT, imagePixels } from '../../lib.mjs';
 import { textEmb, imageEmb } from '../../embed.mjs';
-import { l2, capShape, SHAPES } from '../../scoring.mjs';
+import { probe, capShape, SHAPES } from '../../scoring.mjs';
 const DIR = path.join(ROOT, 'data', 'heldout-families');
 const index = JSON.parse(fs.readFileSync(path.join(DIR, 'index.json'), 'utf8'));
 const fam = process.argv[2];
 const its = index.items.filter((i) => i.family === fam && i.attributes.type === 'shape');
-const e = (await imageEmb('fp32', await Promise.all(its.map((i) => imagePixels(path.join(DIR, i.files.image)))))).map(l2);
+const e = await imageEmb('fp32', await Promise.all(its.map((i) => imagePixels(path.join(DIR, i.files.image)))));
+const textFn = async (t) => (await textEmb('fp32', t)).emb;
 const out = [];
 for (let i = 0; i < its.length; i++) {
-  const caps = SHAPES.map((s) => capShape({ ...its[i].attributes, shape: s }));
-  const te = (await textEmb('fp32', caps)).emb.map(l2);
-  const s = te.map((t) => t.reduce((a, x, k) => a + x * e[i][k], 0));
-  out.push({ file: its[i].files.image, ...its[i].attributes, read: SHAPES[s.indexOf(Math.max(...s))] });
+  const { acc } = await probe(textFn, [e[i]], [its[i]], 'shape', SHAPES, capShape);
+  out.push({ ...its[i].attributes, right: acc === 1 });
 }
-const by = (k) => { const m = {}; for (const o of out) { const g = (m[o[k]] ??= [0, 0]); g[1]++; if (o.read === o.shape) g[0]++; } return Object.entries(m).map(([v, [a, n]]) => `${v} ${a}/${n}`).join(', '); };
+const by = (k) => { const m = {}; for (const o of out) { const g = (m[o[k]] ??= [0, 0]); g[1]++; if (o.right) g[0]++; } return Object.entries(m).map(([v, [a, n]]) => `${v} ${a}/${n}`).join(', '); };
 console.log('size:', by('size')); console.log('shape:', by('shape')); console.log('colour:', by('colour')); console.log('position:', by('position'));
