@@ -30,7 +30,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import COLOURS, SEED, SR, all_concepts, attributes, caption, concept_key, is_unseen, spoken_caption  # noqa
 import synth  # the training renderer (control rows) and its shape geometry
 import synth_v2
-from synth_v2 import add_noise
+from speech_v2 import add_noise
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))

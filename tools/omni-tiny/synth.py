@@ -24,6 +24,7 @@ from sklearn.datasets import load_digits
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import *  # noqa
+import speech_v2
 import synth_v2
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -200,10 +201,10 @@ def render_motion(concept, rng, T=8):
 
 # ---------------------------------------------------------------- speech
 def speak(job):
-    """job: (text, voice, speed, pitch, wav_out or None), or a synth_v2.voice_v2 dict with its text (v2's
+    """job: (text, voice, speed, pitch, wav_out or None), or a speech_v2.voice_v2 dict with its text (v2's
     engines, noise and reverb). Returns (log-mel float16, n samples)."""
     if isinstance(job, dict):
-        pcm = synth_v2.synthesise(job["text"], job)
+        pcm = speech_v2.synthesise(job["text"], job)
         return log_mel(pcm.astype(np.float64) / 32768.0).astype(np.float16), len(pcm)
     text, voice, speed, pitch, out = job[:5]
     e = subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "--stdout", text],
@@ -256,8 +257,12 @@ def main():
                     help="with --photos: sixteen photos from Debian's opencv-doc join them (synth_v2.OPENCV_PHOTO_NAMES)")
     ap.add_argument("--min-contrast", type=float, default=synth_v2.MIN_CONTRAST,
                     help="with --v2: least RGB distance between a background's mean and the object's colour")
+    ap.add_argument("--own-hue-share", type=float, default=0.0,
+                    help="with --v2: share of still images on a background of the object's own hue (synth_v2.own_hue_background)")
+    ap.add_argument("--vocoder-share", type=float, default=0.0,
+                    help="with --v2: share of training speech re-synthesised through a randomised LPC vocoder (vocoder.py)")
     ap.add_argument("--accented-voices", action="store_true",
-                    help="with --v2: festival's non-English voices read the captions too (synth_v2.ACCENTED)")
+                    help="with --v2: festival's non-English voices read the captions too (speech_v2.ACCENTED)")
     ap.add_argument("--digit-renders", type=int, default=None,
                     help="renderings per digit concept (default 30 with --v2, 12 without); shapes have 20 with --v2")
     ap.add_argument("--cache", default=CACHE, help="where train.npz, vocab.json, concepts.json go")
@@ -265,11 +270,12 @@ def main():
     V2, CACHE = a.v2, a.cache
     synth_v2.PHOTO_BACKGROUNDS = a.photos
     synth_v2.PHOTO_SHARE, synth_v2.PHOTOS_ON_STILLS = a.photo_share, a.photos_stills_only
-    synth_v2.ACCENTED_VOICES = a.accented_voices
+    speech_v2.ACCENTED_VOICES = a.accented_voices
     synth_v2.DEAD_LEAVES = a.dead_leaves
     synth_v2.MORE_PHOTOS = a.more_photos
     synth_v2.OPENCV_PHOTOS = a.opencv_photos
     synth_v2.MIN_CONTRAST = a.min_contrast
+    synth_v2.OWN_HUE_SHARE, speech_v2.VOCODER_SHARE = a.own_hue_share, a.vocoder_share
     if V2:
         # the committed held-out set belongs to the shipped v1 model: a trial writes its own beside its cache
         HELD = os.path.join(CACHE, "heldout")
@@ -321,7 +327,7 @@ def main():
         for _ in range(5 if V2 else 3):
             t = spoken_caption(c, rng)
             if V2:
-                jobs.append(dict(synth_v2.voice_v2(rng, VOICES + VOICES_V2), text=t))
+                jobs.append(dict(speech_v2.voice_v2(rng, VOICES + VOICES_V2), text=t))
             else:
                 jobs.append((t, *voice_params(rng), None))
             aud_c.append(cidx[concept_key(c)])

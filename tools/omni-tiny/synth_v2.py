@@ -1,26 +1,20 @@
-"""The variation real input has, for omni-tiny v2's training data (issue #14); used by synth.py --v2.
+"""The variation real images have, for omni-tiny v2's training data (issue #14); used by synth.py --v2
+(speech_v2.py does speech).
 
-Trained axes: backgrounds from black to white (flat, gradients, procedural value-noise textures), objects
-lighter or darker than their background, filled and outlined shapes, rotation, size, blur and JPEG, digits
-handwritten and typeset in Lato, speech from two engines (espeak-ng and festival's ked voice) with many
-voices, speeds and pitches, white noise down to 10 dB SNR and reverberation.
-Kept out on purpose, so that heldout_families.py's families stay held out: skimage's textures and the photos in heldout_families.PHOTOS,
-PIL's aliased rasteriser and other canvas sizes, DejaVu fonts, flite (a third engine; its kal voices share a
-speaker database with festival's kal, which is why training uses ked), and the espeak-ng voices in
-heldout_families.NEW_ESPEAK.
+Trained axes: backgrounds from black to white (flat, gradients, procedural value-noise textures, optionally photo
+crops and the object's own hue), objects lighter or darker than their background, filled and outlined shapes,
+rotation, size, blur and JPEG, digits handwritten and typeset in Lato.
+Kept out on purpose, so that heldout_families.py's families stay held out: skimage's textures and the photos in
+heldout_families.PHOTOS, PIL's aliased rasteriser and other canvas sizes, DejaVu fonts.
 """
 import io
 import math
 import os
-import subprocess
 import sys
-import tempfile
-import wave
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from common import SR
 
 S = 64
 SS = 4
@@ -165,9 +159,52 @@ def background_v2(rng, w=S, h=S, still=True):
 MIN_CONTRAST = 80.0
 
 
+# --own-hue-share: that share of still images gets a background in the object's own hue instead, darker or lighter
+# (OWN_HUE_MIN away at least, so the object stays visible): flat, a gradient, or a photo crop's or value noise's
+# light and shade tinted with that hue. Trial 15 showed that lowering MIN_CONTRAST lets too few such scenes in.
+# Trial 16 (0.15 with the vocoder, not shipped): own hue x0.7 0.841 -> 0.915 but x1.3 0.440 -> 0.533 (the lighter
+# tones go 0-50 % toward white, so few land as near as red x1.3's 39), and the photos' shape fell to 0.642.
+OWN_HUE_SHARE = 0.0
+OWN_HUE_MIN = 30.0
+
+
+def own_hue_tone(rng, colour):
+    """The object's colour scaled darker (x0.3-0.8) or lighter (x1-1.6, then toward white)."""
+    c = np.asarray(colour, np.float32)
+    for _ in range(8):
+        if rng.random() < 0.5:
+            tone = c * rng.uniform(0.3, 0.8)
+        else:
+            tone = np.clip(c * rng.uniform(1.0, 1.6), 0, 255)
+            tone = tone + (255 - tone) * rng.uniform(0.0, 0.5)
+        if np.linalg.norm(tone - c) >= OWN_HUE_MIN:
+            return tone
+    return c * 0.5
+
+
+def own_hue_background(rng, colour, w=S, h=S):
+    tone = own_hue_tone(rng, colour)
+    kind = rng.random()
+    if kind < 0.4:
+        return np.clip(tone + rng.normal(0, rng.uniform(0, 6), size=(h, w, 3)), 0, 255)
+    if kind < 0.7:
+        u = value_noise(rng, w, h)[..., None] if rng.random() < 0.5 else None
+        if u is None:
+            t = rng.uniform(0, 2 * math.pi)
+            yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+            u = (xx - w / 2) * math.cos(t) + (yy - h / 2) * math.sin(t)
+            u = ((u - u.min()) / max(1e-6, u.max() - u.min()))[..., None]
+        return np.clip(tone * (1 - u) + own_hue_tone(rng, colour) * u, 0, 255)
+    shade = photo_crop(rng, w, h).mean(axis=2) if PHOTO_BACKGROUNDS else value_noise(rng, w, h) * 255
+    shade = shade / max(float(shade.mean()), 1.0)
+    return np.clip(tone * (1 + rng.uniform(0.3, 1.0) * (shade - 1))[..., None], 0, 255)
+
+
 def visible_background(rng, colour, still=True):
     """A v2 background the object stands out from (mean colour distance >= MIN_CONTRAST): a shape the same colour
     as its background is invisible, and training on it would teach the model nothing but noise."""
+    if OWN_HUE_SHARE and still and rng.random() < OWN_HUE_SHARE:
+        return own_hue_background(rng, colour)
     for _ in range(8):
         bg = background_v2(rng, still=still)
         if np.linalg.norm(bg.reshape(-1, 3).mean(0) - np.array(colour, np.float32)) >= MIN_CONTRAST:
@@ -205,65 +242,3 @@ def degrade(img, rng):
         im.save(buf, format="JPEG", quality=int(rng.integers(30, 90)))
         im = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
     return np.asarray(im, np.uint8)
-
-
-# synth.py --accented-voices: festival's Italian, Czech, Finnish and Catalan voices reading the English captions
-# with their own letter-to-sound rules. The shipped model hears them worse than flite (text->audio R@1 0.03-0.17
-# against flite's 0.20-0.27, /tmp probe in the model card), so they are speakers and engines far from espeak-ng:
-# the audio tower has to find the keywords past the voice. None shares a speaker with flite.
-ACCENTED_VOICES = False
-ACCENTED = ["lp_diphone", "pc_diphone", "czech_dita", "suo_fi_lj_diphone", "upc_ca_ona_hts"]
-
-
-def voice_v2(rng, espeak_voices):
-    """One speech job's engine, voice, speed, pitch, noise and reverb (everything picked from rng)."""
-    engine = "festival" if rng.random() < (0.4 if ACCENTED_VOICES else 0.3) else "espeak-ng"
-    if engine == "espeak-ng":
-        voice = espeak_voices[int(rng.integers(len(espeak_voices)))]
-    elif ACCENTED_VOICES and rng.random() < 0.5:
-        voice = ACCENTED[int(rng.integers(len(ACCENTED)))]
-    else:
-        voice = "ked_diphone"
-    job = {"engine": engine, "voice": voice, "speed": int(rng.integers(115, 206)), "pitch": int(rng.integers(15, 86)),
-           "stretch": float(rng.uniform(0.8, 1.3)), "semitones": float(rng.uniform(-3, 3)),
-           "snr": float(rng.uniform(10, 40)) if rng.random() < 0.5 else None,
-           "reverb": int(rng.integers(20, 80)) if rng.random() < 0.3 else None,
-           "noise_seed": int(rng.integers(2 ** 31))}
-    return job
-
-
-def synthesise(text, job):
-    """16 kHz mono int16 PCM of text, spoken and post-processed as the job says."""
-    if job["engine"] == "espeak-ng":
-        raw = subprocess.run(["espeak-ng", "-v", job["voice"], "-s", str(job["speed"]), "-p", str(job["pitch"]),
-                              "--stdout", text], check=True, capture_output=True).stdout
-        effects = []
-    else:
-        # text2wave seeks in its output to write the header, so it gets a file, not a pipe
-        with tempfile.TemporaryDirectory() as td:
-            out = os.path.join(td, "s.wav")
-            subprocess.run(["text2wave", "-o", out, "-eval", f"(voice_{job['voice']})", "-eval",
-                            f"(Parameter.set 'Duration_Stretch {job['stretch']:.3f})"],
-                           input=text.encode(), check=True, capture_output=True, timeout=60)
-            raw = open(out, "rb").read()
-        effects = ["pitch", f"{job['semitones'] * 100:.0f}"]
-    if job["reverb"] is not None:
-        effects += ["reverb", str(job["reverb"])]
-    # -D: no dither, which is random and would make every rebuild differ; reverb adds a stereo tail: remix 1
-    s = subprocess.run(["sox", "-D", "-t", "wav", "-", "-t", "wav", "-r", str(SR), "-c", "1", "-b", "16", "-",
-                        *effects], input=raw, check=True, capture_output=True).stdout
-    with wave.open(io.BytesIO(s)) as w:
-        pcm = np.frombuffer(w.readframes(w.getnframes()), np.int16)
-    if job["snr"] is not None:
-        pcm = add_noise(pcm, job["snr"], np.random.default_rng(job["noise_seed"]))
-    return pcm
-
-
-def add_noise(pcm, snr_db, rng):
-    """White Gaussian noise at snr_db relative to the power of the voiced samples (|x| above 1% of peak),
-    so leading/trailing silence does not make the speech look quieter than it is."""
-    x = pcm.astype(np.float64)
-    voiced = x[np.abs(x) > 0.01 * np.abs(x).max()]
-    p = np.mean(voiced ** 2)
-    y = x + rng.normal(0, math.sqrt(p / 10 ** (snr_db / 10)), size=x.shape)
-    return np.clip(np.round(y), -32768, 32767).astype(np.int16)
