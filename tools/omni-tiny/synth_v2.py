@@ -122,6 +122,14 @@ def photo_crop(rng, w=S, h=S):
     return np.clip(t[..., rng.permutation(3)] * rng.uniform(0.5, 1.5), 0, 255)
 
 
+def linear_ramp(rng, w=S, h=S):
+    """[h,w,1] weights rising from 0 to 1 along a random direction: a gradient's mix of two colours."""
+    t = rng.uniform(0, 2 * math.pi)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    u = (xx - w / 2) * math.cos(t) + (yy - h / 2) * math.sin(t)
+    return ((u - u.min()) / max(1e-6, u.max() - u.min()))[..., None]
+
+
 def background_v2(rng, w=S, h=S, still=True):
     """Backgrounds from black to white: the training renderer's dark one, flat, gradient, value noise or
     (with PHOTO_BACKGROUNDS) a photo crop."""
@@ -141,10 +149,7 @@ def background_v2(rng, w=S, h=S, still=True):
         return np.ones((h, w, 3), np.float32) * a + rng.normal(0, rng.uniform(0, 6), size=(h, w, 3))
     b = rng.integers(0, 256, size=3).astype(np.float32)
     if kind == 2:
-        t = rng.uniform(0, 2 * math.pi)
-        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-        u = (xx - w / 2) * math.cos(t) + (yy - h / 2) * math.sin(t)
-        u = ((u - u.min()) / max(1e-6, u.max() - u.min()))[..., None]
+        u = linear_ramp(rng, w, h)
     else:
         u = value_noise(rng, w, h)[..., None]
     return a * (1 - u) + b * u
@@ -188,12 +193,7 @@ def own_hue_background(rng, colour, w=S, h=S):
     if kind < 0.4:
         return np.clip(tone + rng.normal(0, rng.uniform(0, 6), size=(h, w, 3)), 0, 255)
     if kind < 0.7:
-        u = value_noise(rng, w, h)[..., None] if rng.random() < 0.5 else None
-        if u is None:
-            t = rng.uniform(0, 2 * math.pi)
-            yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-            u = (xx - w / 2) * math.cos(t) + (yy - h / 2) * math.sin(t)
-            u = ((u - u.min()) / max(1e-6, u.max() - u.min()))[..., None]
+        u = value_noise(rng, w, h)[..., None] if rng.random() < 0.5 else linear_ramp(rng, w, h)
         return np.clip(tone * (1 - u) + own_hue_tone(rng, colour) * u, 0, 255)
     shade = photo_crop(rng, w, h).mean(axis=2) if PHOTO_BACKGROUNDS else value_noise(rng, w, h) * 255
     shade = shade / max(float(shade.mean()), 1.0)
