@@ -16,7 +16,7 @@ $PY synth.py                       # data/heldout/: the committed held-out set k
 # camera/coins/moon/ihc/retina join sklearn's china/flower, none of them a held-out family's; 60 renderings per digit
 # concept, not 30 (trial 13: digits were underfitted, on training-split samples as much as on held-out ones).
 # Not --opencv-photos: sixteen more photos of another source left the photo family where it was (trial 14)
-$PY synth.py --v2 --photos --photo-share 0.15 --photos-stills-only --more-photos --digit-renders 60 --cache .cache/v2
+$PY synth.py --v2 --photos --photo-share 0.15 --photos-stills-only --more-photos --digit-renders 60 --vocoder-share 0.35 --cache .cache/v2
 # 700 steps of attribute labels alone first (trial 13; 400 before): the joint steps then start from a stem that already
 # tells shapes and digits apart
 $PY train.py --arch v2 --attr-warmup 700 --steps "$STEPS" --lr 1e-3 --batch 48 --cache .cache/v2
