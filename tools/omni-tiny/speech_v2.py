@@ -25,7 +25,8 @@ from common import SR
 ACCENTED_VOICES = False
 # --vocoder-share: that share of training speech is re-synthesised through a randomised LPC vocoder (vocoder.py).
 # Trial 16 (0.35 with own-hue backgrounds, not shipped): flite's parametric voices awb 0.167 -> 0.389, rms 0.111 ->
-# 0.267 (control captions, one gallery), the held-out espeak-ng voices 0.833 -> 0.711; trial 17 has it alone
+# 0.267 (control captions, one gallery), the held-out espeak-ng voices 0.833 -> 0.711. Alone (trial 17, shipped as
+# v2.4): flite 0.311 -> 0.578, held-out espeak-ng 0.833 -> 0.878
 VOCODER_SHARE = 0.0
 ACCENTED = ["lp_diphone", "pc_diphone", "czech_dita", "suo_fi_lj_diphone", "upc_ca_ona_hts"]
 
