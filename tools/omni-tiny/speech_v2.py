@@ -23,12 +23,13 @@ from common import SR
 # against flite's 0.20-0.27, /tmp probe in the model card), so they are speakers and engines far from espeak-ng:
 # the audio tower has to find the keywords past the voice. None shares a speaker with flite.
 ACCENTED_VOICES = False
+ACCENTED = ["lp_diphone", "pc_diphone", "czech_dita", "suo_fi_lj_diphone", "upc_ca_ona_hts"]
+
 # --vocoder-share: that share of training speech is re-synthesised through a randomised LPC vocoder (vocoder.py).
 # Trial 16 (0.35 with own-hue backgrounds, not shipped): flite's parametric voices awb 0.167 -> 0.389, rms 0.111 ->
 # 0.267 (control captions, one gallery), the held-out espeak-ng voices 0.833 -> 0.711. Alone (trial 17, shipped as
 # v2.4): flite 0.311 -> 0.578, held-out espeak-ng 0.833 -> 0.878
 VOCODER_SHARE = 0.0
-ACCENTED = ["lp_diphone", "pc_diphone", "czech_dita", "suo_fi_lj_diphone", "upc_ca_ona_hts"]
 
 
 def voice_v2(rng, espeak_voices):
