@@ -30,6 +30,9 @@ ACCENTED = ["lp_diphone", "pc_diphone", "czech_dita", "suo_fi_lj_diphone", "upc_
 # 0.267 (control captions, one gallery), the held-out espeak-ng voices 0.833 -> 0.711. Alone (trial 17, shipped as
 # v2.4): flite 0.311 -> 0.578, held-out espeak-ng 0.833 -> 0.878
 VOCODER_SHARE = 0.0
+# --vocoder-parametric: the vocoded clips also get vocoder.draw_parametric's knobs (slow, broad formants, a treble
+# shelf, higher F0)
+VOCODER_PARAMETRIC = False
 
 
 def voice_v2(rng, espeak_voices):
@@ -48,6 +51,8 @@ def voice_v2(rng, espeak_voices):
            "noise_seed": int(rng.integers(2 ** 31))}
     if VOCODER_SHARE and rng.random() < VOCODER_SHARE:
         job["vocoder"] = vocoder.draw_params(rng)
+        if VOCODER_PARAMETRIC:
+            job["vocoder"].update(vocoder.draw_parametric(rng))
     return job
 
 

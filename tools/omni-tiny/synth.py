@@ -261,6 +261,8 @@ def main():
                     help="with --v2: share of still images on a background of the object's own hue (synth_v2.own_hue_background)")
     ap.add_argument("--vocoder-share", type=float, default=0.0,
                     help="with --v2: share of training speech re-synthesised through a randomised LPC vocoder (vocoder.py)")
+    ap.add_argument("--vocoder-parametric", action="store_true",
+                    help="with --vocoder-share: the vocoded clips also get vocoder.draw_parametric's knobs")
     ap.add_argument("--accented-voices", action="store_true",
                     help="with --v2: festival's non-English voices read the captions too (speech_v2.ACCENTED)")
     ap.add_argument("--digit-renders", type=int, default=None,
@@ -275,7 +277,8 @@ def main():
     synth_v2.MORE_PHOTOS = a.more_photos
     synth_v2.OPENCV_PHOTOS = a.opencv_photos
     synth_v2.MIN_CONTRAST = a.min_contrast
-    synth_v2.OWN_HUE_SHARE, speech_v2.VOCODER_SHARE = a.own_hue_share, a.vocoder_share
+    synth_v2.OWN_HUE_SHARE = a.own_hue_share
+    speech_v2.VOCODER_SHARE, speech_v2.VOCODER_PARAMETRIC = a.vocoder_share, a.vocoder_parametric
     if V2:
         # the committed held-out set belongs to the shipped v1 model: a trial writes its own beside its cache
         HELD = os.path.join(CACHE, "heldout")

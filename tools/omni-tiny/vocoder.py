@@ -10,7 +10,8 @@ import warnings
 
 import numpy as np
 from scipy.linalg import solve_toeplitz
-from scipy.signal import lfilter, medfilt
+from scipy.ndimage import uniform_filter1d
+from scipy.signal import butter, lfilter, medfilt
 
 
 def draw_params(rng):
@@ -19,6 +20,24 @@ def draw_params(rng):
             "breath": float(rng.uniform(0.02, 0.3)), "tilt": float(rng.uniform(0.0, 0.95)),
             "f0_smooth": int(rng.choice([1, 3, 5, 7])), "f0_flatten": float(rng.uniform(0.0, 0.6)),
             "f0_scale": float(rng.uniform(0.85, 1.2)), "seed": int(rng.integers(2 ** 31))}
+
+
+def draw_parametric(rng):
+    """synth.py --vocoder-parametric: what else sets flite's slt apart (trials/flite-diag): a statistical-parametric
+    voice's envelope is an average of many frames, so its formants move slowly (envelope averaged over up to 9
+    frames) and are broad (bandwidth expansion); slt's spectrum falls 11-13 dB further than the training voices'
+    above 2 kHz (treble shelf); and it is a higher voice than ked (F0 up to x1.5). Drawn after draw_params, so
+    the clips without it keep their draws."""
+    return {"env_smooth": int(rng.choice([1, 3, 5, 7, 9])), "bw_gamma": float(rng.uniform(0.9, 1.0)),
+            "shelf_hz": float(rng.uniform(1200, 3500)), "shelf_db": float(rng.uniform(-18, 0)),
+            "f0_scale": float(rng.uniform(0.85, 1.5))}
+
+
+def _treble_shelf(x, rate, hz, db):
+    """Gain 1 below hz, db above: the complement of a low-pass, scaled."""
+    b, a = butter(2, hz / (rate / 2))
+    low = lfilter(b, a, x)
+    return low + 10 ** (db / 20) * (x - low)
 
 
 def _frames(x, hop, win):
@@ -77,6 +96,9 @@ def vocode(pcm, p, rate=16000):
     noise = rng.normal(size=n)
     voiced = f0s > 0
     exc = np.where(voiced, pulses + p["breath"] * noise, noise)
+    if p.get("env_smooth", 1) > 1:
+        ac = uniform_filter1d(ac[:, :order + 1], p["env_smooth"], axis=0, mode="nearest")
+    bandwidth = p.get("bw_gamma", 1.0) ** np.arange(1, order + 1)
     out = np.zeros(n)
     state = np.zeros(order)
     for i in range(len(fr)):
@@ -87,7 +109,9 @@ def vocode(pcm, p, rate=16000):
         a = solve_toeplitz(r[:order], r[1:order + 1])
         gain = np.sqrt(max(r[0] - np.dot(a, r[1:order + 1]), 1e-12) / win)
         s = i * hop
-        out[s:s + hop], state = lfilter([gain], np.concatenate([[1.0], -a]), exc[s:s + hop], zi=state)
+        out[s:s + hop], state = lfilter([gain], np.concatenate([[1.0], -a * bandwidth]), exc[s:s + hop], zi=state)
     out = out[:len(x)]
+    if "shelf_db" in p:
+        out = _treble_shelf(out, rate, p["shelf_hz"], p["shelf_db"])
     out *= np.abs(x).max() / (np.abs(out).max() + 1e-9)
     return np.clip(np.round(out * 32767), -32768, 32767).astype(np.int16)
