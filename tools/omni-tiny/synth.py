@@ -259,6 +259,8 @@ def main():
                     help="with --v2: least RGB distance between a background's mean and the object's colour")
     ap.add_argument("--own-hue-share", type=float, default=0.0,
                     help="with --v2: share of still images on a background of the object's own hue (synth_v2.own_hue_background)")
+    ap.add_argument("--own-hue-distance", action="store_true",
+                    help="with --own-hue-share: the tone drawn 30-90 away from the object's colour, no tinted photo crops")
     ap.add_argument("--vocoder-share", type=float, default=0.0,
                     help="with --v2: share of training speech re-synthesised through a randomised LPC vocoder (vocoder.py)")
     ap.add_argument("--vocoder-parametric", action="store_true",
@@ -277,7 +279,7 @@ def main():
     synth_v2.MORE_PHOTOS = a.more_photos
     synth_v2.OPENCV_PHOTOS = a.opencv_photos
     synth_v2.MIN_CONTRAST = a.min_contrast
-    synth_v2.OWN_HUE_SHARE = a.own_hue_share
+    synth_v2.OWN_HUE_SHARE, synth_v2.OWN_HUE_BY_DISTANCE = a.own_hue_share, a.own_hue_distance
     speech_v2.VOCODER_SHARE, speech_v2.VOCODER_PARAMETRIC = a.vocoder_share, a.vocoder_parametric
     if V2:
         # the committed held-out set belongs to the shipped v1 model: a trial writes its own beside its cache
