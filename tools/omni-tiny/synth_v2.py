@@ -179,7 +179,8 @@ OWN_HUE_BY_DISTANCE = False
 
 
 def own_hue_tone(rng, colour):
-    """The object's colour scaled darker (x0.3-0.8) or lighter (x1-1.6, then toward white)."""
+    """The object's colour scaled darker (x0.3-0.8) or lighter (x1-1.6, then toward white); with
+    OWN_HUE_BY_DISTANCE, moved 30-90 toward black or white instead."""
     c = np.asarray(colour, np.float32)
     if OWN_HUE_BY_DISTANCE:
         d = rng.uniform(30.0, 90.0)
