@@ -2,7 +2,7 @@
 <voice>_param: the control family's espeak-ng and ked clips through vocoder.draw_params + draw_parametric (what
 trial 18 trains on), one draw per clip; slt_eq: flite's slt with 14 dB more around 3 kHz (its missing treble);
 and the mean spectrum of each voice's active frames in octave-ish bands (dB, relative to the clip's mean power).
-Usage: /usr/bin/python3 tools/omni-tiny/trials/parametric/make_wavs.py DIR   (needs the trial18 vocoder.py)
+Usage: /usr/bin/python3 tools/omni-tiny/trials/parametric/make_wavs.py DIR
 """
 import os
 import subprocess
@@ -13,6 +13,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
 import vocoder  # noqa: E402
+from heldout_families import write_wav  # noqa: E402
 
 BANDS_HZ = [(0, 250), (250, 500), (500, 1000), (1000, 2000), (2000, 4000), (4000, 6000), (6000, 8000)]
 
@@ -20,11 +21,6 @@ BANDS_HZ = [(0, 250), (250, 500), (500, 1000), (1000, 2000), (2000, 4000), (4000
 def read(path):
     with wave.open(path) as w:
         return np.frombuffer(w.readframes(w.getnframes()), np.int16)
-
-
-def write(path, pcm):
-    with wave.open(path, "wb") as w:
-        w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000), w.writeframes(pcm.tobytes())
 
 
 def band_levels(paths):
@@ -45,7 +41,7 @@ def main(d):
         for voice in ("espeak", "ked"):
             p = vocoder.draw_params(rng)
             p.update(vocoder.draw_parametric(rng))
-            write(f"{d}/{voice}_param_{k}.wav", vocoder.vocode(read(f"{d}/{voice}_{k}.wav"), p))
+            write_wav(vocoder.vocode(read(f"{d}/{voice}_{k}.wav"), p), f"{d}/{voice}_param_{k}.wav")
         subprocess.run(["sox", "-D", f"{d}/flite-slt_{k}.wav", f"{d}/slt_eq_{k}.wav", "equalizer", "3000", "1.5o",
                         "+14", "norm", "-1"], check=True, capture_output=True)
     print("| voice | " + " | ".join(f"{lo}-{hi} Hz" for lo, hi in BANDS_HZ) + " |")
