@@ -185,13 +185,14 @@ def main():
     else:
         ck = torch.load(a.ckpt)
         vocab = ck["vocab"]
-        model = OmniTiny(len(vocab), ck.get("arch", "v1"), ck.get("audio_tilt_norm", False))
+        model = OmniTiny(len(vocab), ck.get("arch", "v1"), ck.get("audio_tilt_norm", False), ck.get("wide_stem", False))
         model.load_state_dict(ck["model"])
         meta = {"steps": ck["steps"], "seed": ck.get("seed", SEED), "logit_scale": float(model.logit_scale.exp())}
         if ck.get("arch", "v1") != "v1":
             meta["arch"] = ck["arch"]
-        if ck.get("audio_tilt_norm"):
-            meta["audio_tilt_norm"] = True
+        for flag in ("audio_tilt_norm", "wide_stem"):
+            if ck.get(flag):
+                meta[flag] = True
     export_all(model, vocab)
     write_configs(vocab, meta)
 

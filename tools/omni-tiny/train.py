@@ -271,6 +271,8 @@ def main():
                     help="v2: augment_mel on half the speech windows, and TASK_P_V2_AUDIO's step shares")
     ap.add_argument("--audio-tilt-norm", action="store_true",
                     help="model.AudioModel's tilt_norm: the broad shape of a clip's mean spectrum removed in the graph (trial 20)")
+    ap.add_argument("--wide-stem", action="store_true",
+                    help="v2: model.FrameEncoder's wide stem, 48/96/192 channels instead of 32/64/128 (trial 21)")
     ap.add_argument("--seed", type=int, default=SEED,
                     help="training's seed (initial weights, batch draws); another value measures the seed spread of a recipe")
     args = ap.parse_args()
@@ -282,7 +284,9 @@ def main():
     torch.backends.mkldnn.enabled = False
     torch.manual_seed(args.seed)
     data = Data(args.seed)
-    model = OmniTiny(len(data.vocab), args.arch, args.audio_tilt_norm)
+    # what export.py needs, beside the weights, to build the same model
+    build_args = {"arch": args.arch, "audio_tilt_norm": args.audio_tilt_norm, "wide_stem": args.wide_stem}
+    model = OmniTiny(len(data.vocab), **build_args)
     direction_head = torch.nn.Linear(D, len(DIRECTIONS))
     heads = aux.AttributeHeads(D) if args.arch == "v2" else None
     print("params", sum(p.numel() for p in model.parameters()))
@@ -327,14 +331,12 @@ def main():
         sched.step()
         hist[task].append(float(loss))
         if (s + 1) % 100 == 0 and s + 1 < args.steps:
-            torch.save({"model": model.state_dict(), "vocab": data.vocab, "steps": s + 1, "arch": args.arch, "audio_tilt_norm": args.audio_tilt_norm},
-                       args.out + ".partial")
+            torch.save({"model": model.state_dict(), "vocab": data.vocab, "steps": s + 1, **build_args}, args.out + ".partial")
         if (s + 1) % args.log == 0:
             # attr stops at the warm-up's end: printing its last mean after that would read as a current loss
             msg = " ".join(f"{t}={np.mean(v[-10:]):.3f}" for t, v in hist.items() if v and (t != "attr" or s < args.attr_warmup))
             print(f"step {s + 1} {time.time() - t0:.0f}s scale={model.logit_scale.exp().item():.1f} {msg}", flush=True)
-    torch.save({"model": model.state_dict(), "vocab": data.vocab, "steps": args.steps, "arch": args.arch, "audio_tilt_norm": args.audio_tilt_norm,
-                "seed": args.seed}, args.out)
+    torch.save({"model": model.state_dict(), "vocab": data.vocab, "steps": args.steps, **build_args, "seed": args.seed}, args.out)
     print("saved", args.out, "train time %.0fs" % (time.time() - t0))
 
 
