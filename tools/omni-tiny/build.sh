@@ -21,7 +21,8 @@ $PY synth.py                       # data/heldout/: the committed held-out set k
 $PY synth.py --v2 --photos --photo-share 0.15 --photos-stills-only --more-photos --digit-renders 60 --vocoder-share 0.35 --cache .cache/v2
 # 700 steps of attribute labels alone first (trial 13; 400 before): the joint steps then start from a stem that already
 # tells shapes and digits apart
-# trial 20: --audio-tilt-norm (model.AudioModel.remove_tilt)
+# --audio-tilt-norm (v2.5, trial 20): the audio graph subtracts the broad shape of each clip's mean speech spectrum
+# (model.AudioModel.remove_tilt), so a voice's colour is not read: flite's five voices 0.458 -> 0.540 (one gallery)
 $PY train.py --arch v2 --attr-warmup 700 --steps "$STEPS" --lr 1e-3 --batch 48 --cache .cache/v2 --audio-tilt-norm
 $PY export.py                      # models/omni-tiny/{config,tokenizer,preprocessor}*.json + onnx/*_model.onnx
 $PY quantize.py                    # onnx/*_fp16.onnx, *_quantized.onnx, *_q4.onnx
