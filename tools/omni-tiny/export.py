@@ -185,14 +185,12 @@ def main():
     else:
         ck = torch.load(a.ckpt)
         vocab = ck["vocab"]
-        model = OmniTiny(len(vocab), ck.get("arch", "v1"), ck.get("audio_tilt_norm", False), ck.get("wide_stem", False))
+        build_args = {k: ck[k] for k in ("arch", "audio_tilt_norm", "wide_stem") if k in ck}  # train.py's
+        model = OmniTiny(len(vocab), **build_args)
         model.load_state_dict(ck["model"])
         meta = {"steps": ck["steps"], "seed": ck.get("seed", SEED), "logit_scale": float(model.logit_scale.exp())}
-        if ck.get("arch", "v1") != "v1":
-            meta["arch"] = ck["arch"]
-        for flag in ("audio_tilt_norm", "wide_stem"):
-            if ck.get(flag):
-                meta[flag] = True
+        # config.json names what differs from v1's model (arch "v2", flags that are on)
+        meta.update({k: v for k, v in build_args.items() if v and v != "v1"})
     export_all(model, vocab)
     write_configs(vocab, meta)
 

@@ -315,7 +315,6 @@ class AudioModel(nn.Module):
         t = self.perc(x)  # [B,1,H]
         return self.head(t[:, 0]), t + self.mtype
 
-
     def remove_tilt(self, x, mx):
         """x [B,T,64] dB: the mean over frames within 40 dB of the clip's peak (speech, not pauses), its
         projection on the tilt basis subtracted from every frame."""
