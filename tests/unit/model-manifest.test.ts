@@ -25,7 +25,9 @@ describe('models/omni-tiny manifest', () => {
     }
   });
 
-  it('matches every file byte for byte (size and sha256), and stays under 25 MB', () => {
+  // The size bound is issue #14's "all graphs and variants <= 30 MB" (decimal); wave 1 guarded 25 MiB, before v2.6's
+  // wider vision stem (26.6 MB). What the npm package ships is bounded separately (12 MB, package-contents.test.ts).
+  it('matches every file byte for byte (size and sha256), and stays under 30 MB', () => {
     let total = 0;
     for (const [path, { size, sha256 }] of Object.entries(manifest.files)) {
       const bytes = readFileSync(join(DIR, path));
@@ -33,6 +35,6 @@ describe('models/omni-tiny manifest', () => {
       expect(createHash('sha256').update(bytes).digest('hex'), path).toBe(sha256);
       total += size;
     }
-    expect(total).toBeLessThan(25 * 1024 * 1024);
+    expect(total).toBeLessThanOrEqual(30_000_000);
   });
 });
