@@ -12,7 +12,7 @@ import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import *  # noqa
-from model import OmniTiny, H, D, N_IMG_TOK, N_FRAMES, MAX_POS
+from model import BUILD_ARGS, OmniTiny, H, D, N_IMG_TOK, N_FRAMES, MAX_POS
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -185,7 +185,7 @@ def main():
     else:
         ck = torch.load(a.ckpt)
         vocab = ck["vocab"]
-        build_args = {k: ck[k] for k in ("arch", "audio_tilt_norm", "wide_stem") if k in ck}  # train.py's
+        build_args = {k: ck[k] for k in BUILD_ARGS if k in ck}  # older checkpoints lack the later flags
         model = OmniTiny(len(vocab), **build_args)
         model.load_state_dict(ck["model"])
         meta = {"steps": ck["steps"], "seed": ck.get("seed", SEED), "logit_scale": float(model.logit_scale.exp())}

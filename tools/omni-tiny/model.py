@@ -342,6 +342,11 @@ class FusionModel(nn.Module):
         return (y * m).sum(1) / m.sum(1).clamp(min=1.0)
 
 
+# OmniTiny's constructor arguments besides the vocabulary: train.py saves them in the checkpoint and export.py
+# builds the same model from them
+BUILD_ARGS = ("arch", "audio_tilt_norm", "wide_stem")
+
+
 class OmniTiny(nn.Module):
     def __init__(self, vocab_size, arch="v1", audio_tilt_norm=False, wide_stem=False):
         super().__init__()

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import *  # noqa
-from model import OmniTiny, D, N_IMG_TOK
+from model import BUILD_ARGS, OmniTiny, D, N_IMG_TOK
 import attributes_aux as aux
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -284,8 +284,7 @@ def main():
     torch.backends.mkldnn.enabled = False
     torch.manual_seed(args.seed)
     data = Data(args.seed)
-    # what export.py needs, beside the weights, to build the same model
-    build_args = {"arch": args.arch, "audio_tilt_norm": args.audio_tilt_norm, "wide_stem": args.wide_stem}
+    build_args = {k: getattr(args, k) for k in BUILD_ARGS}  # saved with the weights for export.py
     model = OmniTiny(len(data.vocab), **build_args)
     direction_head = torch.nn.Linear(D, len(DIRECTIONS))
     heads = aux.AttributeHeads(D) if args.arch == "v2" else None
