@@ -28,7 +28,7 @@ TASK_P_V2 = [0.36, 0.22, 0.12, 0.18, 0.12]
 TASK_P_V2_AUDIO = [0.34, 0.28, 0.08, 0.18, 0.12]
 # --speech-steps (trial 22): at step 3000 text<->audio is the one loss still falling (0.34, text<->image 0.04), and the
 # held-out speech rows are the ones under target; a text->video step costs 2.9x a text->image step (--bench), so
-# speech takes 0.06 of the image steps and 0.02 of the video ones, paid for by more --steps
+# speech takes 0.02 each from text->image, text->video and image->image, and more --steps pay for the rest
 TASK_P_V2_SPEECH = [0.34, 0.28, 0.10, 0.18, 0.10]
 
 
